@@ -1,0 +1,160 @@
+package dev.storesync.shops;
+
+import dev.storesync.StoreSyncConfig;
+import dev.storesync.kernel.ProblemException;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** Registers shops, changes their state and keeps their tokens encrypted. */
+@ApplicationScoped
+public class ShopService {
+
+    private static final Set<String> STATES = Set.of(Shop.ACTIVE, Shop.PAUSED, Shop.UNINSTALLED);
+
+    private final ShopRepository shops;
+    private final TokenCipher cipher;
+    private final StoreSyncConfig config;
+
+    public ShopService(ShopRepository shops, TokenCipher cipher, StoreSyncConfig config) {
+        this.shops = shops;
+        this.cipher = cipher;
+        this.config = config;
+    }
+
+    @WithTransaction
+    public Uni<ShopDtos.View> register(ShopDtos.RegisterRequest request) {
+        String domain = ShopDomains.normalise(request.domain()).orElseThrow(
+                () -> ProblemException.invalidField("domain", "must be a shop's myshopify.com domain, e.g. my-store.myshopify.com"));
+        return shops.findByDomain(domain).chain(existing -> {
+            if (existing != null) {
+                throw ProblemException.conflict("Shop " + domain + " is already registered (id " + existing.id + ")");
+            }
+            Instant now = Instant.now();
+            Shop shop = new Shop();
+            shop.domain = domain;
+            setAccessToken(shop, request.accessToken().trim(), null);
+            shop.scopes = request.scopes() == null ? "" : request.scopes().trim();
+            shop.apiVersion = request.apiVersion() == null ? config.shopify().apiVersion() : request.apiVersion();
+            shop.state = Shop.ACTIVE;
+            shop.installedAt = now;
+            shop.createdAt = now;
+            shop.updatedAt = now;
+            return shops.persist(shop);
+        }).map(shop -> {
+            Log.infof("Shop %s registered by hand (id %d)", shop.domain, shop.id);
+            return ShopDtos.View.of(shop);
+        });
+    }
+
+    @WithSession
+    public Uni<List<ShopDtos.View>> list(String state) {
+        if (state != null && !STATES.contains(state)) {
+            throw ProblemException.invalidField("state", "must be one of active, paused, uninstalled");
+        }
+        return shops.listByState(state).map(list -> list.stream().map(ShopDtos.View::of).toList());
+    }
+
+    @WithSession
+    public Uni<ShopDtos.View> get(long id) {
+        return find(id).map(ShopDtos.View::of);
+    }
+
+    @WithTransaction
+    public Uni<ShopDtos.View> pause(long id, String reason) {
+        return find(id).map(shop -> {
+            if (Shop.UNINSTALLED.equals(shop.state)) {
+                throw ProblemException.conflict("Shop " + shop.domain + " is uninstalled; reinstall the app first");
+            }
+            shop.state = Shop.PAUSED;
+            shop.pausedReason = reason.trim();
+            shop.updatedAt = Instant.now();
+            Log.infof("Shop %s paused: %s", shop.domain, shop.pausedReason);
+            return ShopDtos.View.of(shop);
+        });
+    }
+
+    @WithTransaction
+    public Uni<ShopDtos.View> resume(long id) {
+        return find(id).map(shop -> {
+            if (Shop.UNINSTALLED.equals(shop.state)) {
+                throw ProblemException.conflict("Shop " + shop.domain + " is uninstalled; reinstall the app first");
+            }
+            if (Shop.PAUSED.equals(shop.state)) {
+                shop.state = Shop.ACTIVE;
+                shop.pausedReason = null;
+                shop.updatedAt = Instant.now();
+                Log.infof("Shop %s resumed", shop.domain);
+            }
+            return ShopDtos.View.of(shop);
+        });
+    }
+
+    /** Re-encrypts every token still sealed with an older key, after a key rotation. */
+    @WithTransaction
+    public Uni<ShopDtos.ReencryptResult> reencryptTokens() {
+        String active = cipher.activeKeyId();
+        return shops.list("(accessTokenKeyId is not null and accessTokenKeyId <> ?1) "
+                + "or (refreshTokenKeyId is not null and refreshTokenKeyId <> ?1)", active)
+                .map(stale -> {
+                    for (Shop shop : stale) {
+                        if (shop.accessToken != null) {
+                            String plain = cipher.decrypt(shop.accessToken, shop.accessTokenKeyId, context(shop.domain, "access"));
+                            setAccessToken(shop, plain, shop.accessTokenExpiresAt);
+                        }
+                        if (shop.refreshToken != null) {
+                            String plain = cipher.decrypt(shop.refreshToken, shop.refreshTokenKeyId, context(shop.domain, "refresh"));
+                            setRefreshToken(shop, plain, shop.refreshTokenExpiresAt);
+                        }
+                        shop.updatedAt = Instant.now();
+                    }
+                    Log.infof("Re-encrypted tokens of %d shop(s) with key %s", stale.size(), active);
+                    return new ShopDtos.ReencryptResult(stale.size(), active);
+                });
+    }
+
+    /** The plain access token of a shop, for the Shopify client only. */
+    public String accessTokenOf(Shop shop) {
+        return shop.accessToken == null ? null
+                : cipher.decrypt(shop.accessToken, shop.accessTokenKeyId, context(shop.domain, "access"));
+    }
+
+    /** The plain refresh token of a shop, for token refresh only. */
+    public String refreshTokenOf(Shop shop) {
+        return shop.refreshToken == null ? null
+                : cipher.decrypt(shop.refreshToken, shop.refreshTokenKeyId, context(shop.domain, "refresh"));
+    }
+
+    void setAccessToken(Shop shop, String token, Instant expiresAt) {
+        TokenCipher.Sealed sealed = cipher.encrypt(token, context(shop.domain, "access"));
+        shop.accessToken = sealed.ciphertext();
+        shop.accessTokenKeyId = sealed.keyId();
+        shop.accessTokenExpiresAt = expiresAt;
+    }
+
+    void setRefreshToken(Shop shop, String token, Instant expiresAt) {
+        if (token == null) {
+            shop.refreshToken = null;
+            shop.refreshTokenKeyId = null;
+            shop.refreshTokenExpiresAt = null;
+            return;
+        }
+        TokenCipher.Sealed sealed = cipher.encrypt(token, context(shop.domain, "refresh"));
+        shop.refreshToken = sealed.ciphertext();
+        shop.refreshTokenKeyId = sealed.keyId();
+        shop.refreshTokenExpiresAt = expiresAt;
+    }
+
+    private Uni<Shop> find(long id) {
+        return shops.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("No shop with id " + id));
+    }
+
+    static String context(String domain, String purpose) {
+        return "storesync:shop:" + domain + ":" + purpose + "-token";
+    }
+}

@@ -1,0 +1,78 @@
+package dev.storesync.kernel;
+
+import static dev.storesync.testing.Api.asAdmin;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ProblemDocumentTest {
+
+    @BeforeAll
+    static void logFailures() {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @Test
+    void shouldAnswerMalformedJsonWith400() {
+        asAdmin().body("{\"domain\": ").post("/admin/shops").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("title", notNullValue())
+                .body("detail", notNullValue())
+                .body(not(containsString("Exception")))
+                .body(not(containsString("at com.")));
+    }
+
+    @Test
+    void shouldAnswerWrongTypeWith400NamingTheField() {
+        asAdmin().body("{\"name\": \"k\", \"role\": \"vendor\", \"vendorId\": \"abc\"}").post("/admin/api-keys").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("vendorId"))
+                .body(not(containsString("Exception")));
+    }
+
+    @Test
+    void shouldAnswerUnknownRouteWith404() {
+        asAdmin().get("/no/such/route").then()
+                .statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+    }
+
+    @Test
+    void shouldAnswerUnknownResourceWith404() {
+        asAdmin().get("/admin/shops/987654321").then()
+                .statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("987654321"));
+    }
+
+    @Test
+    void shouldAnswerWrongMethodWith405() {
+        asAdmin().delete("/admin/shops").then()
+                .statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
+    }
+
+    @Test
+    void shouldAnswerInvalidFieldsWith422AndFieldErrors() {
+        asAdmin().body(Map.of("apiVersion", "latest")).post("/admin/shops").then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("status", equalTo(422))
+                .body("errors.field", hasItems("domain", "accessToken", "apiVersion"))
+                .body("errors.find { it.field == 'apiVersion' }.message", equalTo("must look like 2026-10"));
+    }
+
+    @Test
+    void shouldAnswerMissingBodyWith422() {
+        asAdmin().post("/admin/vendors").then()
+                .statusCode(422).contentType("application/problem+json");
+    }
+}
