@@ -31,5 +31,29 @@ public interface StoreSyncConfig {
         /** Admin API version used in request paths. */
         @WithDefault("2026-10")
         String apiVersion();
+
+        /**
+         * Base of a shop's Admin URLs; {@code {shop}} is replaced by the myshopify domain. Tests and
+         * demos point it at the Shopify simulator, e.g. {@code http://127.0.0.1:8999/{shop}}.
+         */
+        @WithDefault("https://{shop}")
+        String adminBaseUrl();
+
+        /** The app's client id (API key) from the Partner/Dev Dashboard. */
+        Optional<String> clientId();
+
+        /** The app's client secret: signs webhooks and OAuth callbacks. */
+        Optional<String> clientSecret();
+
+        /** The previous client secret, accepted for webhook signatures during a rotation. */
+        Optional<String> previousClientSecret();
+
+        /** Access scopes requested at install, comma separated. */
+        @WithDefault("read_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_assigned_fulfillment_orders,write_assigned_fulfillment_orders,read_fulfillments,write_fulfillments,read_inventory,write_inventory,read_products")
+        String scopes();
+
+        /** Public base URL of this service, for the OAuth redirect and webhook subscriptions. */
+        @WithDefault("http://localhost:8080")
+        String appUrl();
     }
 }
