@@ -14,7 +14,7 @@ final class EmbeddedDevDatabase {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDevDatabase.class);
     // Dev mode loads this class in more than one class loader; a system property is JVM-wide.
-    private static final String STARTED_URL = "storesync.embedded-dev-db.url";
+    private static final String STARTED_URL = "dev-embedded-postgres.url";
 
     private EmbeddedDevDatabase() {
     }
