@@ -55,5 +55,26 @@ public interface StoreSyncConfig {
         /** Public base URL of this service, for the OAuth redirect and webhook subscriptions. */
         @WithDefault("http://localhost:8080")
         String appUrl();
+
+        /** Admin API client behaviour. */
+        Client client();
+
+        interface Client {
+            /** Time allowed for one HTTP exchange with Shopify. */
+            @WithDefault("10S")
+            java.time.Duration requestTimeout();
+
+            /** How many times one call waits out THROTTLED or 429 before giving up as throttled. */
+            @WithDefault("6")
+            int maxThrottleWaits();
+
+            /** Cost reserved for an operation before its real cost has been seen. */
+            @WithDefault("50")
+            int defaultQueryCost();
+
+            /** Refresh an expiring access token when it has less than this left. */
+            @WithDefault("5M")
+            java.time.Duration refreshBeforeExpiry();
+        }
     }
 }

@@ -1,0 +1,105 @@
+package dev.storesync.shopify.subscriptions;
+
+import dev.storesync.StoreSyncConfig;
+import dev.storesync.shopify.client.ShopifyAdminClient;
+import dev.storesync.shopify.client.ShopifyResult;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Makes a shop's webhook subscriptions match what StoreSync handles, idempotently: lists what
+ * exists, creates what is missing and corrects subscriptions that point elsewhere. Compliance
+ * topics are configured in the app's settings, not through the API, so they are never subscribed.
+ */
+@ApplicationScoped
+public class SubscriptionRegistrar {
+
+    private final ShopifyAdminClient shopify;
+    private final SubscribedTopics topics;
+    private final StoreSyncConfig.Shopify config;
+
+    public SubscriptionRegistrar(ShopifyAdminClient shopify, SubscribedTopics topics, StoreSyncConfig config) {
+        this.shopify = shopify;
+        this.topics = topics;
+        this.config = config.shopify();
+    }
+
+    /** What was done, per topic ({@code topic} is Shopify's enum, e.g. ORDERS_CREATE). */
+    public record Report(List<String> created, List<String> updated, List<String> unchanged, List<String> failed) {
+    }
+
+    public Uni<Report> ensure(String shop) {
+        String callback = config.appUrl().replaceAll("/+$", "") + "/webhooks/shopify";
+        return shopify.query(shop, "WebhookSubscriptions", Map.of()).chain(result -> {
+            if (!(result instanceof ShopifyResult.Success success)) {
+                Log.warnf("Could not list webhook subscriptions of %s: %s", shop, result.message().en());
+                return Uni.createFrom().item(new Report(List.of(), List.of(), List.of(),
+                        List.copyOf(new TreeSet<>(enumTopics()))));
+            }
+            Map<String, JsonObject> existing = new HashMap<>();
+            JsonArray nodes = success.data().getJsonObject("webhookSubscriptions", new JsonObject())
+                    .getJsonArray("nodes", new JsonArray());
+            for (int i = 0; i < nodes.size(); i++) {
+                JsonObject node = nodes.getJsonObject(i);
+                existing.putIfAbsent(node.getString("topic"), node);
+            }
+            List<String> created = new ArrayList<>();
+            List<String> updated = new ArrayList<>();
+            List<String> unchanged = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (String topic : new TreeSet<>(enumTopics())) {
+                JsonObject current = existing.get(topic);
+                if (current != null && callback.equals(callbackOf(current))) {
+                    unchanged.add(topic);
+                    continue;
+                }
+                JsonObject subscription = new JsonObject().put("callbackUrl", callback).put("format", "JSON");
+                Uni<ShopifyResult> call = current == null
+                        ? shopify.query(shop, "WebhookSubscriptionCreate",
+                                Map.of("topic", topic, "webhookSubscription", subscription.getMap()))
+                        : shopify.query(shop, "WebhookSubscriptionUpdate",
+                                Map.of("id", current.getString("id"), "webhookSubscription", Map.of("callbackUrl", callback)));
+                chain = chain.chain(() -> call.invoke(r -> {
+                    if (r instanceof ShopifyResult.Success) {
+                        (current == null ? created : updated).add(topic);
+                    } else {
+                        failed.add(topic);
+                        Log.warnf("Webhook subscription %s for %s failed: %s", topic, shop, r.message().en());
+                    }
+                }).replaceWithVoid());
+            }
+            return chain.map(ignored -> {
+                Log.infof("Webhook subscriptions of %s: %d created, %d corrected, %d in place, %d failed", shop,
+                        created.size(), updated.size(), unchanged.size(), failed.size());
+                return new Report(created, updated, unchanged, failed);
+            });
+        });
+    }
+
+    private Set<String> enumTopics() {
+        Set<String> out = new TreeSet<>();
+        for (String topic : topics.topics()) {
+            out.add(topic.toUpperCase(Locale.ROOT).replace('/', '_'));
+        }
+        return out;
+    }
+
+    private static String callbackOf(JsonObject node) {
+        JsonObject endpoint = node.getJsonObject("endpoint");
+        if (endpoint != null && endpoint.getString("callbackUrl") != null) {
+            return endpoint.getString("callbackUrl");
+        }
+        return node.getString("callbackUrl", node.getString("uri"));
+    }
+}
