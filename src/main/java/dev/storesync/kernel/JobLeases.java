@@ -1,0 +1,34 @@
+package dev.storesync.kernel;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Leader election for periodic jobs across replicas: a job runs where it holds an unexpired lease
+ * row. {@code @Scheduled(concurrentExecution = SKIP)} only prevents overlap inside one JVM.
+ */
+@ApplicationScoped
+public class JobLeases {
+
+    private final Pool pool;
+    private final String holder = UUID.randomUUID().toString();
+
+    public JobLeases(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** True when this replica holds (or just took) the lease for {@code ttl}. */
+    public Uni<Boolean> tryAcquire(String job, Duration ttl) {
+        return pool.preparedQuery("""
+                INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+                ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                WHERE job_leases.expires_at < now() OR job_leases.holder = EXCLUDED.holder
+                RETURNING holder""")
+                .execute(Tuple.of(job, holder, ttl.toMillis()))
+                .map(rows -> rows.rowCount() == 1);
+    }
+}

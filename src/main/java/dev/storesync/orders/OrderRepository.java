@@ -1,0 +1,77 @@
+package dev.storesync.orders;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The SQL of orders and their line items, run on a connection the caller's transaction owns. */
+final class OrderRepository {
+
+    private OrderRepository() {
+    }
+
+    // Applies only a snapshot newer than the stored one: an older or repeated delivery returns no row.
+    private static final String UPSERT_ORDER = """
+            INSERT INTO orders (shop_id, shopify_id, gid, name, shopify_created_at, shopify_updated_at, cancelled_at,
+                                cancel_reason, financial_status, fulfillment_status, customer_name, customer_email)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT (shop_id, shopify_id) DO UPDATE SET
+                gid = EXCLUDED.gid, name = EXCLUDED.name, shopify_created_at = EXCLUDED.shopify_created_at,
+                shopify_updated_at = EXCLUDED.shopify_updated_at, cancelled_at = EXCLUDED.cancelled_at,
+                cancel_reason = EXCLUDED.cancel_reason, financial_status = EXCLUDED.financial_status,
+                fulfillment_status = EXCLUDED.fulfillment_status, customer_name = EXCLUDED.customer_name,
+                customer_email = EXCLUDED.customer_email, updated_at = now()
+            WHERE orders.shopify_updated_at < EXCLUDED.shopify_updated_at
+            RETURNING id""";
+
+    private static final String UPSERT_LINE = """
+            INSERT INTO order_line_items (order_id, shopify_id, gid, sku, title, variant_title, variant_id, shopify_vendor,
+                                          vendor_id, quantity, requires_shipping, fulfillable_quantity)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+                    COALESCE((SELECT vendor_id FROM vendor_mappings WHERE lower(shopify_vendor) = lower($8)),
+                             (SELECT id FROM vendors WHERE lower(name) = lower($8))),
+                    $9, $10, $11)
+            ON CONFLICT (order_id, shopify_id) DO UPDATE SET
+                gid = EXCLUDED.gid, sku = EXCLUDED.sku, title = EXCLUDED.title, variant_title = EXCLUDED.variant_title,
+                variant_id = COALESCE(EXCLUDED.variant_id, order_line_items.variant_id),
+                shopify_vendor = EXCLUDED.shopify_vendor, vendor_id = EXCLUDED.vendor_id, quantity = EXCLUDED.quantity,
+                requires_shipping = EXCLUDED.requires_shipping,
+                fulfillable_quantity = COALESCE(EXCLUDED.fulfillable_quantity, order_line_items.fulfillable_quantity)""";
+
+    static Uni<Long> upsertOrder(SqlConnection c, long shopId, OrderSnapshot s) {
+        Tuple t = Tuple.tuple().addLong(shopId).addLong(s.shopifyId()).addString(s.gid()).addString(s.name())
+                .addValue(ts(s.createdAt())).addValue(ts(s.updatedAt())).addValue(ts(s.cancelledAt()))
+                .addString(s.cancelReason()).addString(s.financialStatus()).addString(s.fulfillmentStatus())
+                .addString(s.customerName()).addString(s.customerEmail());
+        return c.preparedQuery(UPSERT_ORDER).execute(t)
+                .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong("id"));
+    }
+
+    static Uni<Void> upsertLines(SqlConnection c, long orderId, List<OrderSnapshot.Line> lines) {
+        if (lines.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = new ArrayList<>();
+        for (OrderSnapshot.Line l : lines) {
+            batch.add(Tuple.tuple().addLong(orderId).addLong(l.shopifyId()).addString(l.gid()).addString(l.sku())
+                    .addString(l.title() == null ? "" : l.title()).addString(l.variantTitle()).addLong(l.variantId())
+                    .addString(l.vendor()).addInteger(l.quantity()).addBoolean(l.requiresShipping())
+                    .addInteger(l.fulfillableQuantity()));
+        }
+        return c.preparedQuery(UPSERT_LINE).executeBatch(batch).replaceWithVoid();
+    }
+
+    static Uni<Integer> delete(SqlConnection c, long shopId, long shopifyId) {
+        return c.preparedQuery("DELETE FROM orders WHERE shop_id = $1 AND shopify_id = $2")
+                .execute(Tuple.of(shopId, shopifyId)).map(rows -> rows.rowCount());
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.storesync.orders;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An order as Shopify last described it, from a webhook payload (REST shape) or a GraphQL read.
+ * Ids come from the GIDs: numeric ids in payloads may have passed through JavaScript doubles.
+ */
+public record OrderSnapshot(long shopifyId, String gid, String name, Instant createdAt, Instant updatedAt,
+        Instant cancelledAt, String cancelReason, String financialStatus, String fulfillmentStatus,
+        String customerName, String customerEmail, List<Line> lines) {
+
+    /** One line item. */
+    public record Line(long shopifyId, String gid, String sku, String title, String variantTitle, Long variantId,
+            String vendor, int quantity, boolean requiresShipping, Integer fulfillableQuantity) {
+    }
+
+    /** From an {@code orders/*} webhook body. */
+    public static OrderSnapshot fromWebhook(JsonObject o) {
+        String gid = o.getString("admin_graphql_api_id");
+        JsonObject customer = o.getJsonObject("customer");
+        String customerName = customer == null ? null
+                : join(customer.getString("first_name"), customer.getString("last_name"));
+        String email = o.getString("email", customer == null ? null : customer.getString("email"));
+        List<Line> lines = new ArrayList<>();
+        JsonArray items = o.getJsonArray("line_items", new JsonArray());
+        for (int i = 0; i < items.size(); i++) {
+            JsonObject li = items.getJsonObject(i);
+            String lineGid = li.getString("admin_graphql_api_id");
+            lines.add(new Line(idOf(lineGid, li.getValue("id")), lineGid, blankToNull(li.getString("sku")),
+                    li.getString("title", ""), li.getString("variant_title"), longOrNull(li.getValue("variant_id")),
+                    blankToNull(li.getString("vendor")), li.getInteger("quantity", 0),
+                    li.getBoolean("requires_shipping", true), li.getInteger("fulfillable_quantity")));
+        }
+        return new OrderSnapshot(idOf(gid, o.getValue("id")), gid, o.getString("name"), time(o.getString("created_at")),
+                time(o.getString("updated_at")), time(o.getString("cancelled_at")), o.getString("cancel_reason"),
+                o.getString("financial_status"), o.getString("fulfillment_status"), customerName, email, lines);
+    }
+
+    /** From an {@code Order} node of {@code OrdersUpdatedSince}. */
+    public static OrderSnapshot fromGraphql(JsonObject o) {
+        String gid = o.getString("id");
+        JsonObject customer = o.getJsonObject("customer");
+        String email = customer == null ? null
+                : customer.getJsonObject("defaultEmailAddress", new JsonObject()).getString("emailAddress");
+        List<Line> lines = new ArrayList<>();
+        JsonArray nodes = o.getJsonObject("lineItems", new JsonObject()).getJsonArray("nodes", new JsonArray());
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonObject li = nodes.getJsonObject(i);
+            String lineGid = li.getString("id");
+            lines.add(new Line(idOf(lineGid, null), lineGid, blankToNull(li.getString("sku")), li.getString("title", ""),
+                    null, null, blankToNull(li.getString("vendor")), li.getInteger("quantity", 0),
+                    li.getBoolean("requiresShipping", true), null));
+        }
+        return new OrderSnapshot(idOf(gid, null), gid, o.getString("name"), time(o.getString("createdAt")),
+                time(o.getString("updatedAt")), time(o.getString("cancelledAt")), null,
+                lower(o.getString("displayFinancialStatus")), lower(o.getString("displayFulfillmentStatus")),
+                customer == null ? null : customer.getString("displayName"), email, lines);
+    }
+
+    static long idOf(String gid, Object numeric) {
+        if (gid != null) {
+            int slash = gid.lastIndexOf('/');
+            int query = gid.indexOf('?');
+            return Long.parseLong(gid.substring(slash + 1, query > slash ? query : gid.length()));
+        }
+        if (numeric instanceof Number n) {
+            return n.longValue();
+        }
+        throw new IllegalArgumentException("payload has neither admin_graphql_api_id nor a numeric id");
+    }
+
+    private static Instant time(String value) {
+        return value == null || value.isBlank() ? null : OffsetDateTime.parse(value).toInstant();
+    }
+
+    private static Long longOrNull(Object value) {
+        return value instanceof Number n ? n.longValue() : null;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String join(String a, String b) {
+        String joined = ((a == null ? "" : a) + " " + (b == null ? "" : b)).trim();
+        return joined.isEmpty() ? null : joined;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.storesync.shipments;
+
+import dev.storesync.kernel.Problem;
+import dev.storesync.kernel.ProblemException;
+import dev.storesync.shipments.sync.Carriers;
+import dev.storesync.shipments.sync.ShipmentSyncWorker;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Registers vendor shipments. Everything a registration checks and writes happens in one
+ * transaction holding the order's row lock, so two registrations can never together ship more
+ * units of a line than the order has.
+ */
+@ApplicationScoped
+public class ShipmentService {
+
+    /** Who registers: the API key's principal (scope of idempotency keys) and, for vendor keys, the vendor. */
+    public record Registrant(String principal, Optional<Long> vendorId) {
+    }
+
+    /** The registered shipment, and whether it was created now or replayed for a repeated Idempotency-Key. */
+    public record Registered(ShipmentDtos.View shipment, boolean replayed) {
+    }
+
+    private final Pool pool;
+    private final ShipmentSyncWorker worker;
+
+    public ShipmentService(Pool pool, ShipmentSyncWorker worker) {
+        this.pool = pool;
+        this.worker = worker;
+    }
+
+    public Uni<Registered> register(long orderId, ShipmentDtos.RegisterRequest request, Registrant who,
+            String idempotencyKey) {
+        String fingerprint = fingerprint(orderId, request);
+        return pool.withTransaction(c -> existing(c, who, idempotencyKey, fingerprint).chain(previous -> previous != null
+                ? Uni.createFrom().item(new Registered(previous, true))
+                : insert(c, orderId, request, who, idempotencyKey, fingerprint)
+                        .map(view -> new Registered(view, false))))
+                .onFailure(e -> isIdempotencyRace(e)).recoverWithUni(() -> pool.withConnection(
+                        c -> existing(c, who, idempotencyKey, fingerprint).map(v -> new Registered(v, true))))
+                .invoke(registered -> {
+                    if (!registered.replayed()) {
+                        Log.infof("Shipment %d registered for order %s (%s) by %s", registered.shipment().id(),
+                                registered.shipment().orderName(), registered.shipment().trackingNumber(), who.principal());
+                        worker.wake();
+                    }
+                });
+    }
+
+    private Uni<ShipmentDtos.View> existing(SqlConnection c, Registrant who, String key, String fingerprint) {
+        if (key == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return c.preparedQuery("SELECT id, request_fingerprint FROM shipments WHERE created_by = $1 AND idempotency_key = $2")
+                .execute(Tuple.of(who.principal(), key)).chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    Row row = rows.iterator().next();
+                    if (!fingerprint.equals(row.getString("request_fingerprint"))) {
+                        return Uni.createFrom().failure(new ProblemException(Problem.of(422, "idempotency-key-reused",
+                                "Idempotency-Key reused", "This Idempotency-Key was already used for a different request.")));
+                    }
+                    return ShipmentViews.load(c, "s.id = $1", "", Tuple.of(row.getLong("id")), false)
+                            .map(list -> list.get(0));
+                });
+    }
+
+    private Uni<ShipmentDtos.View> insert(SqlConnection c, long orderId, ShipmentDtos.RegisterRequest request,
+            Registrant who, String key, String fingerprint) {
+        return c.preparedQuery("SELECT id, cancelled_at FROM orders WHERE id = $1 FOR UPDATE").execute(Tuple.of(orderId))
+                .chain(orders -> {
+                    if (orders.rowCount() == 0) {
+                        throw ProblemException.notFound("No order with id " + orderId);
+                    }
+                    if (orders.iterator().next().getValue("cancelled_at") != null) {
+                        throw ProblemException.unprocessable("The order is cancelled; it cannot be shipped.",
+                                List.of(new Problem.FieldError("orderId", "order is cancelled")));
+                    }
+                    return c.preparedQuery("""
+                            SELECT li.id, li.title, li.quantity, li.vendor_id, li.requires_shipping,
+                                   COALESCE((SELECT sum(sl.quantity) FROM shipment_line_items sl
+                                             JOIN shipments s ON s.id = sl.shipment_id
+                                             WHERE sl.line_item_id = li.id AND s.status = 'shipped'), 0) AS shipped
+                            FROM order_line_items li WHERE li.order_id = $1""").execute(Tuple.of(orderId));
+                })
+                .chain(rows -> {
+                    Map<Long, Row> lines = new HashMap<>();
+                    rows.forEach(r -> lines.put(r.getLong("id"), r));
+                    Long vendorId = validate(request, lines, who);
+                    Tuple params = Tuple.tuple().addLong(orderId).addLong(vendorId)
+                            .addString(request.trackingNumber().trim()).addString(blankToNull(request.carrier()))
+                            .addString(Carriers.trackingCompany(request.carrier()))
+                            .addString(blankToNull(request.trackingUrl()))
+                            .addBoolean(Boolean.TRUE.equals(request.notifyCustomer())).addString(who.principal())
+                            .addString(key).addString(fingerprint);
+                    return c.preparedQuery("""
+                            INSERT INTO shipments (order_id, vendor_id, tracking_number, carrier, tracking_company,
+                                                   tracking_url, notify_customer, created_by, idempotency_key,
+                                                   request_fingerprint, sync_pending_until)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id""").execute(params);
+                })
+                .chain(inserted -> {
+                    long shipmentId = inserted.iterator().next().getLong("id");
+                    List<Tuple> batch = new ArrayList<>();
+                    for (ShipmentDtos.LineRequest line : request.lines()) {
+                        batch.add(Tuple.of(shipmentId, line.lineItemId(), line.quantity()));
+                    }
+                    return c.preparedQuery("INSERT INTO shipment_line_items (shipment_id, line_item_id, quantity) VALUES ($1, $2, $3)")
+                            .executeBatch(batch)
+                            .chain(() -> ShipmentViews.load(c, "s.id = $1", "", Tuple.of(shipmentId), false))
+                            .map(list -> list.get(0));
+                });
+    }
+
+    /** Applies the registration rules; returns the vendor the shipment belongs to (null when mixed). */
+    private static Long validate(ShipmentDtos.RegisterRequest request, Map<Long, Row> lines, Registrant who) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        Set<Long> vendors = new HashSet<>();
+        for (int i = 0; i < request.lines().size(); i++) {
+            ShipmentDtos.LineRequest line = request.lines().get(i);
+            String field = "lines[" + i + "]";
+            Row row = lines.get(line.lineItemId());
+            if (row == null) {
+                errors.add(new Problem.FieldError(field + ".lineItemId", "line item " + line.lineItemId() + " is not in this order"));
+                continue;
+            }
+            Long owner = row.getLong("vendor_id");
+            if (who.vendorId().isPresent() && !who.vendorId().get().equals(owner)) {
+                throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+                        "Line item " + line.lineItemId() + " (" + row.getString("title") + ") belongs to another vendor."));
+            }
+            vendors.add(owner);
+            if (!seen.add(line.lineItemId())) {
+                errors.add(new Problem.FieldError(field + ".lineItemId", "line item " + line.lineItemId() + " is listed twice"));
+                continue;
+            }
+            if (!row.getBoolean("requires_shipping")) {
+                errors.add(new Problem.FieldError(field + ".lineItemId",
+                        "\"" + row.getString("title") + "\" does not require shipping"));
+                continue;
+            }
+            int available = row.getInteger("quantity") - row.getInteger("shipped");
+            if (line.quantity() > available) {
+                errors.add(new Problem.FieldError(field + ".quantity", "\"" + row.getString("title") + "\" (line item "
+                        + line.lineItemId() + "): " + line.quantity() + " requested but only " + available
+                        + " not yet in another shipment"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.unprocessable("The shipment has " + errors.size() + " invalid line(s).", errors);
+        }
+        return vendors.size() == 1 ? vendors.iterator().next() : null;
+    }
+
+    private static boolean isIdempotencyRace(Throwable e) {
+        return e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && String.valueOf(pg.getConstraint()).equals("shipments_idempotency");
+    }
+
+    private static String fingerprint(long orderId, ShipmentDtos.RegisterRequest r) {
+        String canonical = orderId + "|" + r.lines().stream().map(l -> l.lineItemId() + "x" + l.quantity()).sorted().toList()
+                + "|" + r.trackingNumber() + "|" + r.carrier() + "|" + r.trackingUrl() + "|" + r.notifyCustomer();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.storesync.shipments.sync;
+
+import dev.storesync.shipments.FulfillmentConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Syncs due shipments to Shopify. Each replica claims due rows with {@code FOR UPDATE SKIP LOCKED}
+ * and pushes their due time by a lease, so replicas never sync one shipment at the same time and a
+ * replica that dies mid-sync leaves its shipments due again after the lease. Registrations and
+ * Shopify's "fulfillment order ready" webhooks wake the worker; the poll is the safety net.
+ */
+@ApplicationScoped
+public class ShipmentSyncWorker {
+
+    private static final String CLAIM = """
+            WITH due AS (
+                SELECT id FROM shipments
+                WHERE sync_status = 'pending' AND status = 'shipped' AND sync_pending_until <= now()
+                ORDER BY sync_pending_until, id
+                LIMIT $1
+                FOR UPDATE SKIP LOCKED)
+            UPDATE shipments s SET sync_pending_until = now() + $2 * interval '1 millisecond', updated_at = now()
+            FROM due WHERE s.id = due.id
+            RETURNING s.id, s.order_id""";
+
+    private final Pool pool;
+    private final FulfillmentSync sync;
+    private final FulfillmentConfig config;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    public ShipmentSyncWorker(Pool pool, FulfillmentSync sync, FulfillmentConfig config) {
+        this.pool = pool;
+        this.sync = sync;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${storesync.fulfillment.poll-interval:10S}", delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> poll() {
+        return drain();
+    }
+
+    /** Asks for a round now (after a registration or a Shopify signal); never waits for it. */
+    public void wake() {
+        drain().subscribe().with(ignored -> {
+        }, e -> Log.warn("Shipment sync round failed", e));
+    }
+
+    /** Runs rounds until nothing is due; a wake during a round causes one more round. */
+    Uni<Void> drain() {
+        if (!draining.compareAndSet(false, true)) {
+            again.set(true);
+            return Uni.createFrom().voidItem();
+        }
+        again.set(false);
+        return roundsUntilIdle().eventually(() -> {
+            draining.set(false);
+            if (again.getAndSet(false)) {
+                wake();
+            }
+        });
+    }
+
+    private Uni<Void> roundsUntilIdle() {
+        return round().chain(claimed -> claimed >= config.batchSize() ? roundsUntilIdle() : Uni.createFrom().voidItem());
+    }
+
+    /** Claims one batch and syncs it; returns how many shipments were claimed. */
+    public Uni<Integer> round() {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(config.batchSize(), config.lease().toMillis()))
+                .chain(rows -> {
+                    Map<Long, List<Long>> byOrder = new LinkedHashMap<>();
+                    rows.forEach(r -> byOrder.computeIfAbsent(r.getLong("order_id"), k -> new ArrayList<>()).add(r.getLong("id")));
+                    int claimed = rows.rowCount();
+                    if (claimed == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return Multi.createFrom().iterable(byOrder.values())
+                            .onItem().transformToUni(this::syncInTurn).merge(config.orderConcurrency())
+                            .collect().last().replaceWith(claimed);
+                });
+    }
+
+    // Shipments of one order go one after another: each changes the FOs' remaining quantities.
+    private Uni<Void> syncInTurn(List<Long> shipmentIds) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Long id : shipmentIds) {
+            chain = chain.chain(() -> sync.sync(id).onFailure().recoverWithUni(e -> {
+                Log.errorf(e, "Shipment %d: sync failed unexpectedly; it will be retried after its lease", id);
+                return Uni.createFrom().voidItem();
+            }));
+        }
+        return chain;
+    }
+}
