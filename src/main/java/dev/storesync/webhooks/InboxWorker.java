@@ -108,7 +108,7 @@ public final class InboxWorker {
         Optional<WebhookHandler> handler = handlers.forTopic(delivery.topic());
         Uni<Void> outcome;
         if (handler.isEmpty()) {
-            Log.infof("Webhook %s (%s from %s) has no handler; marked ignored", delivery.webhookId(),
+            Log.debugf("Webhook %s (%s from %s) has no handler; marked ignored", delivery.webhookId(),
                     delivery.topic(), delivery.shopDomain());
             outcome = inbox.ignore(delivery.id(), delivery.attempt(), "no handler for topic " + delivery.topic())
                     .replaceWithVoid();
