@@ -118,6 +118,69 @@ public class ShopService {
                 });
     }
 
+    /** What a lifecycle request did to a shop. */
+    public enum Outcome {
+        /** The change was made. */
+        DONE,
+        /** The shop was already in the requested state. */
+        ALREADY_DONE,
+        /** No shop has that domain. */
+        NOT_FOUND,
+        /** The shop was (re)installed after the request was made, so the request is stale. */
+        REINSTALLED_SINCE
+    }
+
+    /**
+     * Marks a shop uninstalled and wipes its tokens, as the {@code app/uninstalled} webhook asks;
+     * other modules stop their scheduled work for shops in this state. A request older than the
+     * shop's latest installation is stale and changes nothing.
+     */
+    @WithTransaction
+    public Uni<Outcome> markUninstalled(String domain, Instant requestedAt) {
+        return shops.findByDomain(domain).map(shop -> {
+            if (shop == null) {
+                return Outcome.NOT_FOUND;
+            }
+            if (shop.installedAt.isAfter(requestedAt)) {
+                return Outcome.REINSTALLED_SINCE;
+            }
+            if (Shop.UNINSTALLED.equals(shop.state)) {
+                return Outcome.ALREADY_DONE;
+            }
+            Instant now = Instant.now();
+            shop.state = Shop.UNINSTALLED;
+            shop.pausedReason = null;
+            shop.uninstalledAt = now;
+            shop.updatedAt = now;
+            setAccessToken(shop, null, null);
+            setRefreshToken(shop, null, null);
+            Log.infof("Shop %s uninstalled the app; its tokens are wiped", shop.domain);
+            return Outcome.DONE;
+        });
+    }
+
+    /**
+     * Deletes a shop, as the {@code shop/redact} webhook asks. Rows of other tables that reference
+     * {@code shops(id)} go with it when their foreign key is {@code ON DELETE CASCADE}, which is
+     * how shop-owned tables are meant to be declared; a table declared otherwise makes this fail,
+     * and the request is retried. A request older than the shop's latest installation is stale
+     * and changes nothing; a shop never marked uninstalled is still deleted, because Shopify does
+     * not guarantee that {@code app/uninstalled} arrived.
+     */
+    @WithTransaction
+    public Uni<Outcome> erase(String domain, Instant requestedAt) {
+        return shops.findByDomain(domain).chain(shop -> {
+            if (shop == null) {
+                return Uni.createFrom().item(Outcome.NOT_FOUND);
+            }
+            if (shop.installedAt.isAfter(requestedAt)) {
+                return Uni.createFrom().item(Outcome.REINSTALLED_SINCE);
+            }
+            return shops.delete(shop).invoke(() -> Log.infof("Shop %s (id %d) and its data erased", shop.domain, shop.id))
+                    .replaceWith(Outcome.DONE);
+        });
+    }
+
     /** The plain access token of a shop, for the Shopify client only. */
     public String accessTokenOf(Shop shop) {
         return shop.accessToken == null ? null
@@ -131,6 +194,12 @@ public class ShopService {
     }
 
     void setAccessToken(Shop shop, String token, Instant expiresAt) {
+        if (token == null) {
+            shop.accessToken = null;
+            shop.accessTokenKeyId = null;
+            shop.accessTokenExpiresAt = null;
+            return;
+        }
         TokenCipher.Sealed sealed = cipher.encrypt(token, context(shop.domain, "access"));
         shop.accessToken = sealed.ciphertext();
         shop.accessTokenKeyId = sealed.keyId();

@@ -1,0 +1,189 @@
+package dev.storesync.webhooks;
+
+import io.quarkus.logging.Log;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Drains the inbox: claims due rows, runs the topic's handler for each, and records the outcome.
+ * Any number of workers, in one JVM or in several replicas, can share a database: the claim
+ * locks rows with {@code FOR UPDATE SKIP LOCKED}, so each row goes to exactly one worker, and an
+ * outcome is written only while the row is still in the claim that produced it.
+ */
+public final class InboxWorker {
+
+    private final InboxRepository inbox;
+    private final WebhookHandlers handlers;
+    private final WebhookConfig.Dispatcher config;
+    private final Vertx vertx;
+    private final String name;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean wanted = new AtomicBoolean();
+    private volatile boolean stopped;
+    private volatile boolean failing;
+
+    public InboxWorker(InboxRepository inbox, WebhookHandlers handlers, WebhookConfig.Dispatcher config, Vertx vertx,
+            String name) {
+        this.inbox = inbox;
+        this.handlers = handlers;
+        this.config = config;
+        this.vertx = vertx;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Starts a drain in the background unless one is running; a nudge during a drain makes it go
+     * round once more, so no due row waits for the next poll. Never blocks.
+     */
+    public void nudge() {
+        wanted.set(true);
+        if (stopped || !draining.compareAndSet(false, true)) {
+            return;
+        }
+        wanted.set(false);
+        onFreshContext(this::drain).subscribe().with(count -> {
+            if (failing) {
+                failing = false;
+                Log.infof("Webhook dispatcher %s can reach the inbox again", name);
+            }
+            finished();
+        }, failure -> {
+            if (!failing) {
+                failing = true;
+                Log.warnf("Webhook dispatcher %s cannot claim inbox rows: %s", name, failure.toString());
+            }
+            finished();
+        });
+    }
+
+    private void finished() {
+        draining.set(false);
+        if (wanted.get() && !failing) {
+            nudge();
+        }
+    }
+
+    /** Stops starting drains; rows already claimed finish or are rescued after their lease. */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Claims and runs batches until nothing is due; returns how many rows were run. */
+    public Uni<Integer> drain() {
+        return Multi.createBy().repeating().uni(this::runBatch)
+                .whilst(count -> count == config.batchSize() && !stopped)
+                .collect().with(Collectors.summingInt(Integer::intValue));
+    }
+
+    private Uni<Integer> runBatch() {
+        return inbox.claim(config.batchSize(), name).chain(batch -> runAll(batch).replaceWith(batch.size()));
+    }
+
+    private Uni<Void> runAll(List<InboxDelivery> batch) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(batch)
+                .onItem().transformToUni(this::run).merge(config.concurrency())
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> run(InboxDelivery delivery) {
+        Optional<WebhookHandler> handler = handlers.forTopic(delivery.topic());
+        Uni<Void> outcome;
+        if (handler.isEmpty()) {
+            Log.debugf("Webhook %s (%s from %s) has no handler; marked ignored", delivery.webhookId(),
+                    delivery.topic(), delivery.shopDomain());
+            outcome = inbox.ignore(delivery.id(), delivery.attempt(), "no handler for topic " + delivery.topic())
+                    .replaceWithVoid();
+        } else {
+            Duration timeout = config.handlerTimeout();
+            outcome = onFreshContext(() -> handler.get().handle(delivery))
+                    .ifNoItem().after(timeout)
+                    .failWith(() -> new TimeoutException("handler did not finish within " + timeout))
+                    .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
+                            ? completed(delivery)
+                            : failed(delivery, failure));
+        }
+        return outcome.onFailure().recoverWithItem(failure -> {
+            Log.warnf("Could not record the outcome of inbox row %d; its lease will expire: %s", delivery.id(),
+                    failure.toString());
+            return null;
+        });
+    }
+
+    private Uni<Void> completed(InboxDelivery delivery) {
+        return inbox.complete(delivery.id(), delivery.attempt()).invoke(recorded -> {
+            if (recorded) {
+                Log.debugf("Webhook %s (%s from %s) completed on attempt %d", delivery.webhookId(), delivery.topic(),
+                        delivery.shopDomain(), delivery.attempt());
+            } else {
+                Log.infof("Webhook %s finished after its claim was lost (rescued, replayed or deleted)",
+                        delivery.webhookId());
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<Void> failed(InboxDelivery delivery, Throwable failure) {
+        Duration delay = backoff(delivery.attempt(), config.backoffBase(), config.backoffMax());
+        String error = describe(failure);
+        return inbox.fail(delivery.id(), delivery.attempt(), error, delay).invoke(state -> {
+            if (state.isEmpty()) {
+                Log.infof("Webhook %s failed after its claim was lost: %s", delivery.webhookId(), error);
+            } else if ("discarded".equals(state.get())) {
+                Log.errorf("Webhook %s (%s from %s) discarded after %d attempts: %s", delivery.webhookId(),
+                        delivery.topic(), delivery.shopDomain(), delivery.attempt(), error);
+            } else {
+                Log.warnf("Webhook %s (%s from %s) failed attempt %d of %d, retry in %s: %s", delivery.webhookId(),
+                        delivery.topic(), delivery.shopDomain(), delivery.attempt(), delivery.maxAttempts(), delay,
+                        error);
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * The delay before the next attempt: {@code base * 2^(attempt-1)} capped at {@code max}, then a
+     * random point in its upper half, so rows that failed together do not retry together.
+     */
+    static Duration backoff(int attempt, Duration base, Duration max) {
+        int doublings = Math.min(Math.max(attempt - 1, 0), 30);
+        long capped = Math.min(max.toMillis(), base.toMillis() * (1L << doublings));
+        long half = capped / 2;
+        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(capped - half + 1));
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        String kind = failure.getClass().getSimpleName();
+        return message == null || message.isBlank() ? kind : kind + ": " + message;
+    }
+
+    /**
+     * Runs the work on a new duplicated Vert.x context marked safe, the way Quarkus runs a request
+     * or a scheduled method: each delivery gets its own Hibernate Reactive session and context data.
+     */
+    private <T> Uni<T> onFreshContext(Supplier<Uni<T>> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(ignored -> Uni.createFrom().<T>deferred(work::get)
+                    .subscribe().with(emitter::complete, emitter::fail));
+        });
+    }
+}

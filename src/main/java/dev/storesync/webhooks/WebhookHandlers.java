@@ -1,0 +1,37 @@
+package dev.storesync.webhooks;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Every {@link WebhookHandler} bean, by topic. Two handlers claiming one topic stop the start-up. */
+@Startup
+@ApplicationScoped
+public class WebhookHandlers {
+
+    private final Map<String, WebhookHandler> byTopic;
+
+    public WebhookHandlers(@Any Instance<WebhookHandler> handlers) {
+        Map<String, WebhookHandler> map = new TreeMap<>();
+        for (WebhookHandler handler : handlers) {
+            for (String topic : handler.topics()) {
+                WebhookHandler previous = map.putIfAbsent(topic, handler);
+                if (previous != null) {
+                    throw new IllegalStateException("Webhook topic " + topic + " has two handlers: "
+                            + previous.getClass().getName() + " and " + handler.getClass().getName());
+                }
+            }
+        }
+        this.byTopic = Map.copyOf(map);
+        Log.infof("Webhook handlers registered for topics %s", map.keySet());
+    }
+
+    public Optional<WebhookHandler> forTopic(String topic) {
+        return Optional.ofNullable(byTopic.get(topic));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.storesync.webhooks;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Test-only handler: fails the first {@code fail_times} calls for each webhook id, then succeeds. */
+@Singleton
+public class FlakyHandler implements WebhookHandler {
+
+    public static final String TOPIC = "test/flaky";
+
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    @Override
+    public Set<String> topics() {
+        return Set.of(TOPIC);
+    }
+
+    @Override
+    public Uni<Void> handle(InboxDelivery delivery) {
+        int call = calls.computeIfAbsent(delivery.webhookId(), id -> new AtomicInteger()).incrementAndGet();
+        if (call <= delivery.payload().getInteger("fail_times", 0)) {
+            return Uni.createFrom().failure(new IllegalStateException("planned failure " + call));
+        }
+        return Uni.createFrom().voidItem();
+    }
+}

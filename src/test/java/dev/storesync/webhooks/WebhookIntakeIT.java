@@ -1,0 +1,8 @@
+package dev.storesync.webhooks;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The same intake checks against the packaged application. */
+@QuarkusIntegrationTest
+class WebhookIntakeIT extends WebhookIntakeTest {
+}
