@@ -63,9 +63,10 @@ CREATE TABLE shipments (
         CHECK (sync_status IN ('pending', 'synced', 'failed', 'cancelled')),
     sync_retry_count          INTEGER     NOT NULL DEFAULT 0,
     last_retry_at             TIMESTAMPTZ,
-    -- When the next sync attempt is due; a claimed shipment has it pushed by the lease, so a worker
-    -- that dies mid-sync leaves the shipment to be picked up again.
+    -- When the next sync attempt is due (webhooks and manual retries set it to now).
     sync_pending_until        TIMESTAMPTZ,
+    -- Set while a worker syncs the shipment; a worker that dies leaves it claimable after this.
+    sync_claimed_until        TIMESTAMPTZ,
     synced_at                 TIMESTAMPTZ,
     -- Set when a fulfillmentCreate got no clear answer: the next attempt looks for it before creating.
     sync_ambiguous            BOOLEAN     NOT NULL DEFAULT FALSE,

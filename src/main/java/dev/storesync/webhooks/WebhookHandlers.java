@@ -31,6 +31,11 @@ public class WebhookHandlers {
         Log.infof("Webhook handlers registered for topics %s", map.keySet());
     }
 
+    /** Every topic some handler takes, in Shopify's slash form. */
+    public java.util.Set<String> topics() {
+        return byTopic.keySet();
+    }
+
     public Optional<WebhookHandler> forTopic(String topic) {
         return Optional.ofNullable(byTopic.get(topic));
     }

@@ -148,7 +148,8 @@ public class FulfillmentSync {
         Duration delay = schedule.delayAfter(attempt);
         return pool.withTransaction(c -> c.preparedQuery("""
                 UPDATE shipments SET sync_retry_count = $2, last_retry_at = now(),
-                       sync_pending_until = now() + $3 * interval '1 millisecond', last_error_code = $4,
+                       sync_pending_until = now() + $3 * interval '1 millisecond', sync_claimed_until = NULL,
+                       last_error_code = $4,
                        last_error_message = $5, last_error_message_ja = $6, updated_at = now()
                 WHERE id = $1 AND sync_status = 'pending' RETURNING sync_pending_until""")
                 .execute(Tuple.tuple().addLong(ctx.id()).addInteger(attempt).addLong(delay.toMillis()).addString(code)
@@ -163,7 +164,8 @@ public class FulfillmentSync {
         String[] foIds = new HashSet<>(fos).toArray(String[]::new);
         return pool.withTransaction(c -> c.preparedQuery("""
                 UPDATE shipments SET sync_status = 'synced', synced_at = now(), sync_retry_count = 0,
-                       sync_pending_until = NULL, sync_ambiguous = FALSE, shopify_fulfillment_ids = $2,
+                       sync_pending_until = NULL, sync_claimed_until = NULL, sync_ambiguous = FALSE,
+                       shopify_fulfillment_ids = $2,
                        shopify_fulfillment_order_ids = $3, last_error_code = NULL, last_error_message = NULL,
                        last_error_message_ja = NULL, updated_at = now()
                 WHERE id = $1 AND status = 'shipped' AND sync_status = 'pending'""")
@@ -198,7 +200,8 @@ public class FulfillmentSync {
 
     private Uni<Void> finish(Context ctx, String syncStatus, String outcome, String code, String en, String ja) {
         return pool.withTransaction(c -> c.preparedQuery("""
-                UPDATE shipments SET sync_status = $2, sync_pending_until = NULL, last_retry_at = now(),
+                UPDATE shipments SET sync_status = $2, sync_pending_until = NULL, sync_claimed_until = NULL,
+                       last_retry_at = now(),
                        last_error_code = $3, last_error_message = $4, last_error_message_ja = $5, updated_at = now()
                 WHERE id = $1 AND sync_status = 'pending'""")
                 .execute(Tuple.of(ctx.id(), syncStatus, code, en, ja))

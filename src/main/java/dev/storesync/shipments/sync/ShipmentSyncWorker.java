@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Syncs due shipments to Shopify. Each replica claims due rows with {@code FOR UPDATE SKIP LOCKED}
- * and pushes their due time by a lease, so replicas never sync one shipment at the same time and a
- * replica that dies mid-sync leaves its shipments due again after the lease. Registrations and
+ * and marks them claimed for a lease, so replicas never sync one shipment at the same time (even
+ * when a webhook makes it due again mid-sync) and a replica that dies leaves it claimable later. Registrations and
  * Shopify's "fulfillment order ready" webhooks wake the worker; the poll is the safety net.
  */
 @ApplicationScoped
@@ -27,10 +27,11 @@ public class ShipmentSyncWorker {
             WITH due AS (
                 SELECT id FROM shipments
                 WHERE sync_status = 'pending' AND status = 'shipped' AND sync_pending_until <= now()
+                  AND (sync_claimed_until IS NULL OR sync_claimed_until < now())
                 ORDER BY sync_pending_until, id
                 LIMIT $1
                 FOR UPDATE SKIP LOCKED)
-            UPDATE shipments s SET sync_pending_until = now() + $2 * interval '1 millisecond', updated_at = now()
+            UPDATE shipments s SET sync_claimed_until = now() + $2 * interval '1 millisecond', updated_at = now()
             FROM due WHERE s.id = due.id
             RETURNING s.id, s.order_id""";
 
