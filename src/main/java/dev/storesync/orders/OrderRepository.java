@@ -37,7 +37,9 @@ final class OrderRepository {
                              (SELECT id FROM vendors WHERE lower(name) = lower($8))),
                     $9, $10, $11)
             ON CONFLICT (order_id, shopify_id) DO UPDATE SET
-                gid = EXCLUDED.gid, sku = EXCLUDED.sku, title = EXCLUDED.title, variant_title = EXCLUDED.variant_title,
+                gid = EXCLUDED.gid, sku = EXCLUDED.sku,
+                title = COALESCE(NULLIF(EXCLUDED.title, ''), order_line_items.title),
+                variant_title = COALESCE(EXCLUDED.variant_title, order_line_items.variant_title),
                 variant_id = COALESCE(EXCLUDED.variant_id, order_line_items.variant_id),
                 shopify_vendor = EXCLUDED.shopify_vendor, vendor_id = EXCLUDED.vendor_id, quantity = EXCLUDED.quantity,
                 requires_shipping = EXCLUDED.requires_shipping,
