@@ -59,6 +59,9 @@ public final class Faults {
 
     /** A rule for the next {@code times} matching requests. */
     public RuleBuilder next(int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1");
+        }
         return new RuleBuilder(times, 1.0);
     }
 

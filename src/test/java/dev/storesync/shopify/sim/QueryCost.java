@@ -37,7 +37,6 @@ public final class QueryCost {
     public static final int MAX_SINGLE_QUERY_COST = 1000;
 
     private final GraphQLSchema schema;
-    private final Document document;
     private final OperationDefinition operation;
     private final Map<String, Object> variables;
     private final Map<String, FragmentDefinition> fragments;
@@ -45,7 +44,6 @@ public final class QueryCost {
     /** Prices the named operation (or the only one) of a valid document. */
     public QueryCost(GraphQLSchema schema, Document document, String operationName, Map<String, Object> variables) {
         this.schema = schema;
-        this.document = document;
         this.operation = document.getDefinitionsOfType(OperationDefinition.class).stream()
                 .filter(op -> operationName == null || operationName.equals(op.getName()))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("no operation " + operationName));
@@ -60,10 +58,6 @@ public final class QueryCost {
 
     public OperationDefinition operation() {
         return operation;
-    }
-
-    public Document document() {
-        return document;
     }
 
     /** The cost Shopify would reserve before running the operation. */

@@ -267,18 +267,7 @@ public final class ShopifySimulator implements AutoCloseable {
                 requests.add(recorded.withStatus(-1));
                 return;
             }
-            SimResponse response;
-            if (fault instanceof Faults.Status status) {
-                response = SimResponse.errors(status.status(), Faults.reason(status.status()));
-                for (Map.Entry<String, String> header : status.headers().entrySet()) {
-                    response = response.withHeader(header.getKey(), header.getValue());
-                }
-            } else {
-                response = route == null ? SimResponse.errors(404, "Not Found") : answer(route, exchange, body);
-                if (fault instanceof Faults.ExecuteThenStatus status) {
-                    response = SimResponse.errors(status.status(), Faults.reason(status.status()));
-                }
-            }
+            SimResponse response = respond(route, fault, exchange, body);
             requests.add(recorded.withStatus(response.status()));
             response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             boolean empty = response.body().length == 0;
@@ -288,13 +277,27 @@ public final class ShopifySimulator implements AutoCloseable {
                     out.write(response.body());
                 }
             }
-        } catch (RuntimeException e) {
-            // answer like a failing Shopify rather than leaving the client hanging
-            byte[] error = "{\"errors\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(500, error.length);
-            exchange.getResponseBody().write(error);
-            throw e;
         }
+    }
+
+    private SimResponse respond(Route route, Faults.Action fault, HttpExchange exchange, byte[] body) {
+        if (fault instanceof Faults.Status status) {
+            SimResponse response = SimResponse.errors(status.status(), Faults.reason(status.status()));
+            for (Map.Entry<String, String> header : status.headers().entrySet()) {
+                response = response.withHeader(header.getKey(), header.getValue());
+            }
+            return response;
+        }
+        SimResponse response;
+        try {
+            response = route == null ? SimResponse.errors(404, "Not Found") : answer(route, exchange, body);
+        } catch (RuntimeException e) {
+            // a bug in the simulator: answer like a failing Shopify and leave a trace for the test log
+            e.printStackTrace();
+            return SimResponse.errors(500, Faults.reason(500));
+        }
+        return fault instanceof Faults.ExecuteThenStatus status
+                ? SimResponse.errors(status.status(), Faults.reason(status.status())) : response;
     }
 
     private SimResponse answer(Route route, HttpExchange exchange, byte[] body) {

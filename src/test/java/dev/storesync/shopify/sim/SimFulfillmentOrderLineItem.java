@@ -6,7 +6,7 @@ public final class SimFulfillmentOrderLineItem {
     private final long id;
     private final SimLineItem lineItem;
     private final int totalQuantity;
-    private int remainingQuantity;
+    private volatile int remainingQuantity;
 
     SimFulfillmentOrderLineItem(long id, SimLineItem lineItem, int totalQuantity) {
         this.id = id;
