@@ -2,6 +2,7 @@ package dev.storesync.shopify.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -237,6 +240,33 @@ class ShopifySimulatorTest {
 
         assertThatThrownBy(() -> post(TOKEN, document("ShopInfo"), Map.of())).isInstanceOf(IOException.class);
         assertThat(sim.requests().get(0).status()).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldDelayAnswersPastAClientTimeout() throws Exception {
+        sim.faults().next(1).delay(Duration.ofMillis(500));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sim.graphqlUrl(SHOP, VERSION)))
+                .timeout(Duration.ofMillis(100)).header("X-Shopify-Access-Token", TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        Map.of("query", document("ShopInfo"))))).build();
+
+        assertThatThrownBy(() -> HTTP.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+        // let the delayed answer finish so it cannot land in the next test's request log
+        await().atMost(Duration.ofSeconds(2)).until(() -> sim.requests().size() == 1);
+    }
+
+    @Test
+    void shouldFailOnlyAFractionOfRequests() throws Exception {
+        sim.faults().fraction(0.5).status(500);
+
+        long failed = 0;
+        for (int i = 0; i < 20; i++) {
+            failed += post(TOKEN, document("ShopInfo"), Map.of()).statusCode() == 500 ? 1 : 0;
+        }
+
+        assertThat(failed).isBetween(3L, 17L);
+        assertThat(sim.faults().injectedCount()).isEqualTo((int) failed);
     }
 
     @Test
