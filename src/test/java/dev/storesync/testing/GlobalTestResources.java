@@ -1,9 +1,14 @@
 package dev.storesync.testing;
 
+import dev.storesync.shopify.sim.ShopifySimulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
 
-/** Test resources every Quarkus test and integration test gets. */
+/**
+ * Test resources every Quarkus test and integration test gets. Sharing them keeps one application
+ * start for the whole suite; tests isolate themselves with unique shop domains.
+ */
 @QuarkusTestResource(value = EmbeddedPostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = ShopifySimulatorResource.class, restrictToAnnotatedClass = false)
 public final class GlobalTestResources {
     private GlobalTestResources() {
     }

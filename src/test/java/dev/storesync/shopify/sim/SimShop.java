@@ -1,0 +1,327 @@
+package dev.storesync.shopify.sim;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One simulated shop: its access token, cost bucket and data. Every read and change of the data
+ * synchronizes on the shop, and each GraphQL request runs under the same lock, so a test may change
+ * the shop while the service is calling it.
+ */
+public final class SimShop {
+
+    private final ShopifySimulator simulator;
+    private final String domain;
+    private final LeakyBucket bucket = new LeakyBucket(2000, 100);
+    private final AtomicInteger throttled = new AtomicInteger();
+    private final List<SimLocation> locations = new ArrayList<>();
+    private final Map<String, SimOrder> orders = new LinkedHashMap<>();
+    private final Map<String, SimFulfillmentOrder> fulfillmentOrders = new LinkedHashMap<>();
+    private final Map<String, SimFulfillment> fulfillments = new LinkedHashMap<>();
+    private final Map<String, SimInventoryItem> inventoryItems = new LinkedHashMap<>();
+    private final Map<String, SimWebhookSubscription> webhookSubscriptions = new LinkedHashMap<>();
+    private String accessToken;
+    private Instant accessTokenExpiresAt;
+    private String refreshToken;
+    private String previousRefreshToken;
+    private String scope = "";
+    private String planName = "Basic";
+    private boolean protectedCustomerDataApproved = true;
+
+    SimShop(ShopifySimulator simulator, String domain, String accessToken) {
+        this.simulator = simulator;
+        this.domain = domain;
+        this.accessToken = accessToken;
+        locations.add(new SimLocation(nextId(), "Shop location", false));
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    public String myshopifyDomain() {
+        return domain;
+    }
+
+    public String name() {
+        return domain.replace(".myshopify.com", "");
+    }
+
+    public String email() {
+        return "owner@" + domain;
+    }
+
+    public String url() {
+        return "https://" + domain;
+    }
+
+    public String id() {
+        return "gid://shopify/Shop/" + Math.abs(domain.hashCode());
+    }
+
+    public Map<String, Object> plan() {
+        return Map.of("displayName", planName, "partnerDevelopment", false, "shopifyPlus", planName.contains("Plus"));
+    }
+
+    public SimShop planName(String displayName) {
+        this.planName = displayName;
+        return this;
+    }
+
+    // --- Tokens -------------------------------------------------------------------------------
+
+    /** The access token the shop accepts now. */
+    public synchronized String accessToken() {
+        return accessToken;
+    }
+
+    /** Replaces the accepted access token with a non-expiring one. */
+    public synchronized SimShop accessToken(String token) {
+        accessToken = token;
+        accessTokenExpiresAt = null;
+        return this;
+    }
+
+    /** Makes the current access token expire now: the next call with it gets 401. */
+    public synchronized void expireAccessToken() {
+        accessTokenExpiresAt = Instant.now().minusSeconds(1);
+    }
+
+    /** The refresh token of the latest expiring token, or null. */
+    public synchronized String refreshToken() {
+        return refreshToken;
+    }
+
+    /** Scopes granted at the last install. */
+    public synchronized String scope() {
+        return scope;
+    }
+
+    synchronized boolean accepts(String token) {
+        return token != null && token.equals(accessToken)
+                && (accessTokenExpiresAt == null || Instant.now().isBefore(accessTokenExpiresAt));
+    }
+
+    /** Issues a new access token, revoking the previous one; with a refresh token when expiring. */
+    synchronized Map<String, Object> issueToken(String grantedScope, boolean expiring, Duration lifetime) {
+        scope = grantedScope;
+        accessToken = "shpat_" + ShopifySimulator.randomHex(16);
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("access_token", accessToken);
+        response.put("scope", scope);
+        if (expiring) {
+            accessTokenExpiresAt = Instant.now().plus(lifetime);
+            previousRefreshToken = null;
+            refreshToken = "shprt_" + ShopifySimulator.randomHex(16);
+            response.put("expires_in", lifetime.toSeconds());
+            response.put("refresh_token", refreshToken);
+            response.put("refresh_token_expires_in", Duration.ofDays(90).toSeconds());
+        } else {
+            accessTokenExpiresAt = null;
+            refreshToken = null;
+        }
+        return response;
+    }
+
+    /**
+     * Refreshes with rotation. The previous refresh token stays valid until the new one is first used
+     * (Shopify's behaviour since 2026-08-28), so a client that lost a response can retry once.
+     */
+    synchronized Map<String, Object> refresh(String presented, Duration lifetime) {
+        if (presented == null || !(presented.equals(refreshToken) || presented.equals(previousRefreshToken))) {
+            return null;
+        }
+        String keep = presented.equals(refreshToken) ? refreshToken : previousRefreshToken;
+        Map<String, Object> response = issueToken(scope, true, lifetime);
+        previousRefreshToken = keep;
+        return response;
+    }
+
+    // --- Cost bucket --------------------------------------------------------------------------
+
+    /** Sets the bucket size and restore rate (points per second) and fills it. */
+    public SimShop bucket(int maximumAvailable, int restoreRate) {
+        bucket.configure(maximumAvailable, restoreRate);
+        return this;
+    }
+
+    /** How many GraphQL requests were answered THROTTLED. */
+    public int throttledCount() {
+        return throttled.get();
+    }
+
+    LeakyBucket costBucket() {
+        return bucket;
+    }
+
+    void countThrottled() {
+        throttled.incrementAndGet();
+    }
+
+    // --- Locations ----------------------------------------------------------------------------
+
+    /** The merchant-managed location every shop starts with. */
+    public synchronized SimLocation primaryLocation() {
+        return locations.get(0);
+    }
+
+    public synchronized SimLocation addLocation(String locationName) {
+        SimLocation location = new SimLocation(nextId(), locationName, false);
+        locations.add(location);
+        return location;
+    }
+
+    /** A location run by a fulfillment service: its fulfillment orders offer REQUEST_FULFILLMENT only. */
+    public synchronized SimLocation addFulfillmentServiceLocation(String locationName) {
+        SimLocation location = new SimLocation(nextId(), locationName, true);
+        locations.add(location);
+        return location;
+    }
+
+    public synchronized List<SimLocation> locations() {
+        return List.copyOf(locations);
+    }
+
+    public synchronized SimLocation location(String gid) {
+        return locations.stream().filter(l -> l.id().equals(gid)).findFirst().orElse(null);
+    }
+
+    // --- Orders and fulfillment -----------------------------------------------------------------
+
+    /** Starts a new order: {@code shop.order().line("SKU-1", 2).create()}. */
+    public SimOrder.Builder order() {
+        return new SimOrder.Builder(this);
+    }
+
+    public synchronized SimOrder order(String gid) {
+        return orders.get(gid);
+    }
+
+    public synchronized List<SimOrder> orders() {
+        return List.copyOf(orders.values());
+    }
+
+    /** Adds a fulfillment order for whole lines (every line of the order when none are given). */
+    public SimFulfillmentOrder addFulfillmentOrder(String orderGid, FulfillmentOrderStatus status, SimLocation location,
+            SimLineItem... lines) {
+        SimOrder order = Objects.requireNonNull(order(orderGid), orderGid);
+        SimFulfillmentOrder.Builder builder = order.fulfillmentOrder().status(status).location(location);
+        builder.lines(lines.length == 0 ? order.lineItems() : List.of(lines));
+        return builder.create();
+    }
+
+    public synchronized SimFulfillmentOrder fulfillmentOrder(String gid) {
+        return fulfillmentOrders.get(gid);
+    }
+
+    /** Fulfillments of an order, cancelled ones included. */
+    public List<SimFulfillment> fulfillments(String orderGid) {
+        SimOrder order = order(orderGid);
+        return order == null ? List.of() : order.fulfillments();
+    }
+
+    public synchronized SimFulfillment fulfillment(String gid) {
+        return fulfillments.get(gid);
+    }
+
+    /** Every fulfillment of the shop. */
+    public synchronized List<SimFulfillment> fulfillments() {
+        return List.copyOf(fulfillments.values());
+    }
+
+    // --- Inventory ----------------------------------------------------------------------------
+
+    public synchronized SimInventoryItem addInventoryItem(String sku) {
+        SimInventoryItem item = new SimInventoryItem(this, nextId(), sku);
+        inventoryItems.put(item.id(), item);
+        return item;
+    }
+
+    /** By GID or SKU. */
+    public synchronized SimInventoryItem inventoryItem(String gidOrSku) {
+        SimInventoryItem byId = inventoryItems.get(gidOrSku);
+        return byId != null ? byId : inventoryItems.values().stream().filter(i -> gidOrSku.equals(i.sku()))
+                .findFirst().orElse(null);
+    }
+
+    public synchronized List<SimInventoryItem> inventoryItems() {
+        return List.copyOf(inventoryItems.values());
+    }
+
+    // --- Webhooks -----------------------------------------------------------------------------
+
+    public synchronized List<SimWebhookSubscription> webhookSubscriptions() {
+        return List.copyOf(webhookSubscriptions.values());
+    }
+
+    /** When false, subscribing to topics with protected customer data fails as for an unapproved app. */
+    public synchronized SimShop protectedCustomerDataApproved(boolean approved) {
+        protectedCustomerDataApproved = approved;
+        return this;
+    }
+
+    synchronized boolean protectedCustomerDataApproved() {
+        return protectedCustomerDataApproved;
+    }
+
+    /**
+     * Delivers a webhook as Shopify would to every subscription of the topic, signed with the app's
+     * client secret. {@code topic} is either form: {@code orders/create} or {@code ORDERS_CREATE}.
+     */
+    public List<WebhookDelivery> trigger(String topic, String jsonBody) {
+        String enumTopic = topic.contains("/") ? SimWebhookSubscription.enumTopic(topic) : topic;
+        List<WebhookDelivery> deliveries = new ArrayList<>();
+        for (SimWebhookSubscription subscription : webhookSubscriptions()) {
+            if (subscription.topic().equals(enumTopic)) {
+                deliveries.add(simulator.webhooks().send(WebhookMessage.of(subscription.callbackUrl(),
+                        SimWebhookSubscription.restTopic(enumTopic), domain,
+                        jsonBody.getBytes(StandardCharsets.UTF_8), simulator.clientSecret())
+                        .withApiVersion(subscription.apiVersion().handle())));
+            }
+        }
+        return deliveries;
+    }
+
+    // --- Internals ----------------------------------------------------------------------------
+
+    long nextId() {
+        return simulator.nextId();
+    }
+
+    Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    synchronized void add(SimOrder order) {
+        orders.put(order.id(), order);
+    }
+
+    synchronized void add(SimFulfillmentOrder fulfillmentOrder) {
+        fulfillmentOrders.put(fulfillmentOrder.id(), fulfillmentOrder);
+    }
+
+    synchronized void add(SimFulfillment fulfillment) {
+        fulfillments.put(fulfillment.id(), fulfillment);
+        fulfillment.order().add(fulfillment);
+    }
+
+    synchronized void add(SimWebhookSubscription subscription) {
+        webhookSubscriptions.put(subscription.id(), subscription);
+    }
+
+    synchronized SimWebhookSubscription removeWebhookSubscription(String gid) {
+        return webhookSubscriptions.remove(gid);
+    }
+
+    synchronized SimWebhookSubscription webhookSubscription(String gid) {
+        return webhookSubscriptions.get(gid);
+    }
+}
