@@ -11,10 +11,11 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
- * Fault tolerance around {@link AdminApiTransport}. Both methods share one circuit breaker, so a
- * Shopify outage stops all calls for a while instead of tying up workers in timeouts.
- * Only {@link #sendRetrying} retries: a non-idempotent mutation (fulfillmentCreate) that met a 5xx
- * may have been executed, so its caller must re-read Shopify's state before trying again.
+ * Fault tolerance around {@link AdminApiTransport}: a circuit breaker so a Shopify outage stops
+ * calls for a while instead of tying up workers in timeouts, and retries with exponential backoff
+ * for calls that are safe to resend. A non-idempotent mutation (fulfillmentCreate) that met a 5xx
+ * may have been executed, so its failure comes back as {@link AmbiguousShopifyException}, which is
+ * not retried: the caller re-reads Shopify's state before trying again.
  */
 @ApplicationScoped
 class ResilientAdminApi {
@@ -29,17 +30,13 @@ class ResilientAdminApi {
     @ExponentialBackoff(factor = 2, maxDelay = 10, maxDelayUnit = ChronoUnit.SECONDS)
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.6, delay = 30, delayUnit = ChronoUnit.SECONDS,
-            failOn = TransientShopifyException.class)
+            failOn = ShopifyOutageException.class)
     @CircuitBreakerName("shopify-admin-api")
-    Uni<RawResponse> sendRetrying(String shop, String token, String version, String operation, JsonObject request) {
-        return transport.send(shop, token, version, operation, request);
-    }
-
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.6, delay = 30, delayUnit = ChronoUnit.SECONDS,
-            failOn = TransientShopifyException.class)
-    @CircuitBreakerName("shopify-admin-api")
-    Uni<RawResponse> sendOnce(String shop, String token, String version, String operation, JsonObject request) {
-        return transport.send(shop, token, version, operation, request);
+    Uni<RawResponse> send(String shop, String token, String version, String operation, JsonObject request,
+            boolean retrySafe) {
+        Uni<RawResponse> sent = transport.send(shop, token, version, operation, request);
+        return retrySafe ? sent
+                : sent.onFailure(TransientShopifyException.class)
+                        .transform(e -> new AmbiguousShopifyException((ShopifyOutageException) e));
     }
 }

@@ -83,12 +83,10 @@ public class ShopifyAdminClient {
     private Uni<ShopifyResult> attempt(ShopAccess access, String operation, JsonObject request, boolean retrySafe,
             boolean mayRefresh) {
         String shop = access.domain();
-        Uni<RawResponse> sent = retrySafe
-                ? api.sendRetrying(shop, access.accessToken(), access.apiVersion(), operation, request)
-                : api.sendOnce(shop, access.accessToken(), access.apiVersion(), operation, request);
+        Uni<RawResponse> sent = api.send(shop, access.accessToken(), access.apiVersion(), operation, request, retrySafe);
         return sent
                 .map(response -> new Outcome(response, null))
-                .onFailure(TransientShopifyException.class).recoverWithItem(e -> new Outcome(null, e.getMessage()))
+                .onFailure(ShopifyOutageException.class).recoverWithItem(e -> new Outcome(null, e.getMessage()))
                 .onFailure(CircuitBreakerOpenException.class)
                 .recoverWithItem(e -> new Outcome(null, "Shopify keeps failing; calls are paused for a while"))
                 .onFailure(TimeoutException.class).recoverWithItem(e -> new Outcome(null, "timed out"))

@@ -1,9 +1,9 @@
 package dev.storesync.shopify.client;
 
 /** A failure worth retrying: 5xx, timeout, dropped connection. Counted by the circuit breaker. */
-class TransientShopifyException extends RuntimeException {
+class TransientShopifyException extends ShopifyOutageException {
 
     TransientShopifyException(String message, Throwable cause) {
-        super(message, cause, false, false);
+        super(message, cause);
     }
 }
