@@ -65,7 +65,8 @@ public sealed interface FulfillmentPlan {
                     }
                     anyFo = true;
                     String foLineId = foLine.getString("id");
-                    int left = remaining.computeIfAbsent(foLineId, id -> foLine.getInteger("remainingQuantity", 0));
+                    int left = finished(fo) ? 0
+                            : remaining.computeIfAbsent(foLineId, id -> foLine.getInteger("remainingQuantity", 0));
                     if (left <= 0) {
                         continue;
                     }
@@ -126,6 +127,12 @@ public sealed interface FulfillmentPlan {
             }
         }
         return fulfillments.isEmpty() ? null : new Adopt(List.copyOf(fulfillments), List.copyOf(fos));
+    }
+
+    /** Closed, cancelled or incomplete FOs never become fulfillable again: nothing to wait for. */
+    private static boolean finished(JsonObject fo) {
+        String status = fo.getString("status");
+        return "CLOSED".equals(status) || "CANCELLED".equals(status) || "INCOMPLETE".equals(status);
     }
 
     private static boolean fulfillable(JsonObject fo) {

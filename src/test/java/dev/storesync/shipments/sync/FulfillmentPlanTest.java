@@ -83,6 +83,13 @@ class FulfillmentPlanTest {
     }
 
     @Test
+    void shouldNotWaitForAClosedFulfillmentOrder() {
+        JsonArray fos = new JsonArray().add(fo("FO1", "CLOSED", "L1", List.of(), foLine("FOL1", LINE_A, 1)));
+        FulfillmentPlan plan = FulfillmentPlan.of(fos, List.of(ship(LINE_A, 1)), "TRK", Set.of());
+        assertThat(plan).isInstanceOf(FulfillmentPlan.Impossible.class);
+    }
+
+    @Test
     void shouldAdoptAnUnclaimedFulfillmentCarryingTheTrackingNumber() {
         JsonObject fo = fo("FO1", "CLOSED", "L1", List.of(), foLine("FOL1", LINE_A, 0));
         fo.put("fulfillments", new JsonObject().put("nodes", new JsonArray()

@@ -1,0 +1,305 @@
+package dev.storesync.shipments;
+
+import static dev.storesync.testing.Api.as;
+import static dev.storesync.testing.Api.asAdmin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.storesync.shipments.sync.FulfillmentSync;
+import dev.storesync.shipments.sync.ShipmentSyncWorker;
+import dev.storesync.shopify.sim.FulfillmentOrderStatus;
+import dev.storesync.shopify.sim.InjectShopifySimulator;
+import dev.storesync.shopify.sim.ShopifySimulator;
+import dev.storesync.shopify.sim.SimFulfillment;
+import dev.storesync.shopify.sim.SimOrder;
+import dev.storesync.testing.Api;
+import dev.storesync.testing.ConnectedShop;
+import dev.storesync.testing.SignedWebhooks;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Shipments registered with StoreSync end up as fulfillments in the Shopify simulator. */
+@QuarkusTest
+class FulfillmentSyncTest {
+
+    @InjectShopifySimulator
+    ShopifySimulator sim;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    FulfillmentSync sync;
+
+    @Inject
+    FulfillmentConfig config;
+
+    private ConnectedShop store;
+    private String vendorName;
+    private String vendorKey;
+
+    @BeforeAll
+    static void logFailures() {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @BeforeEach
+    void connect() {
+        store = ConnectedShop.connect(sim, "sync");
+        vendorName = "Kyoto Ceramics " + UUID.randomUUID().toString().substring(0, 6);
+        long vendorId = asAdmin().body(Map.of("name", vendorName)).post("/admin/vendors").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        vendorKey = Api.newKey("vendor", vendorId);
+    }
+
+    private long register(long orderId, long lineId, int quantity, String tracking) {
+        return as(vendorKey).body(Map.of("lines", List.of(Map.of("lineItemId", lineId, "quantity", quantity)),
+                "trackingNumber", tracking, "carrier", "ヤマト運輸", "notifyCustomer", true))
+                .post("/orders/" + orderId + "/shipments").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    private JsonPath shipment(long id) {
+        return as(vendorKey).get("/shipments/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    private void awaitSyncStatus(long id, String status, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(shipment(id).getString("syncStatus")).isEqualTo(status));
+    }
+
+    @Test
+    void shouldCreateTheFulfillmentWithTheRightLinesAndTracking() {
+        SimOrder order = store.shop.order().line("CUP-1", 3, vendorName).line("PLATE-1", 1, "Other Vendor").createRouted();
+        long orderId = store.importOrder(order);
+        long lineId = ConnectedShop.lineIds(orderId).get("CUP-1");
+
+        long shipmentId = register(orderId, lineId, 2, "4455-6677-8899");
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(15));
+
+        List<SimFulfillment> fulfillments = store.shop.fulfillments(order.id());
+        assertThat(fulfillments).hasSize(1);
+        SimFulfillment f = fulfillments.get(0);
+        assertThat(f.trackingInfo()).extracting(SimFulfillment.TrackingInfo::number).containsExactly("4455-6677-8899");
+        assertThat(f.trackingInfo()).extracting(SimFulfillment.TrackingInfo::company).containsExactly("Yamato (JA)");
+        assertThat(f.notifyCustomer()).isTrue();
+        assertThat(f.quantitiesByLineItem()).containsExactly(Map.entry(order.lineItem("CUP-1").id(), 2));
+
+        JsonPath view = shipment(shipmentId);
+        assertThat(view.getList("shopifyFulfillmentIds", String.class)).containsExactly(f.id());
+        assertThat(view.getString("statusLabel.ja")).isEqualTo("発送済み (Shopify同期済み)");
+        assertThat(view.getInt("syncRetryCount")).isZero();
+        assertThat(view.getList("syncHistory.outcome", String.class)).containsExactly("synced");
+    }
+
+    @Test
+    void shouldShipOneLinePartlyInTwoShipments() {
+        SimOrder order = store.shop.order().line("BOWL-1", 3, vendorName).createRouted();
+        long orderId = store.importOrder(order);
+        long lineId = ConnectedShop.lineIds(orderId).get("BOWL-1");
+
+        long first = register(orderId, lineId, 2, "TRK-A-" + UUID.randomUUID());
+        awaitSyncStatus(first, "synced", Duration.ofSeconds(15));
+        long second = register(orderId, lineId, 1, "TRK-B-" + UUID.randomUUID());
+        awaitSyncStatus(second, "synced", Duration.ofSeconds(15));
+
+        assertThat(store.shop.fulfillments(order.id())).hasSize(2);
+        assertThat(order.fulfillmentOrders().get(0).remainingQuantity()).isZero();
+        as(vendorKey).body(Map.of("lines", List.of(Map.of("lineItemId", lineId, "quantity", 1)), "trackingNumber", "X"))
+                .post("/orders/" + orderId + "/shipments").then().statusCode(422)
+                .body("errors[0].field", equalTo("lines[0].quantity"));
+    }
+
+    @Test
+    void shouldRetryOnScheduleUntilShopifyCreatesTheFulfillmentOrder() {
+        SimOrder order = store.shop.order().line("VASE-1", 1, vendorName).create();
+        long orderId = store.importOrder(order);
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("VASE-1"), 1, "TRK-" + UUID.randomUUID());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> shipment(shipmentId).getInt("syncRetryCount") >= 3);
+        JsonPath waiting = shipment(shipmentId);
+        assertThat(waiting.getString("syncStatus")).isEqualTo("pending");
+        assertThat(waiting.getString("lastError.code")).isEqualTo("fo_missing");
+        assertThat(waiting.getString("statusLabel.en")).startsWith("shipped (unsynced)").contains("Retrying automatically at");
+        assertThat(waiting.getString("statusLabel.ja")).startsWith("発送済み (未同期)").contains("自動で再試行します");
+        List<Map<String, String>> history = waiting.getList("syncHistory");
+        // base 1 s in tests (5 min in production): waits of 1, 2, 4 s
+        for (int i = 0; i < 3; i++) {
+            Duration wait = Duration.between(Instant.parse(history.get(i).get("at")), Instant.parse(history.get(i).get("nextAttemptAt")));
+            long expected = config.retryBase().toMillis() << i;
+            assertThat(wait.toMillis()).as("wait after attempt %d", i + 1).isBetween(expected - 50, expected + 1000);
+            assertThat(history.get(i).get("outcome")).isEqualTo("waiting");
+        }
+
+        order.route();
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(20));
+        assertThat(store.shop.fulfillments(order.id())).hasSize(1);
+    }
+
+    @Test
+    void shouldSyncWithinSecondsWhenShopifySignalsRoutingComplete() throws Exception {
+        SimOrder order = store.shop.order().line("MUG-1", 1, vendorName).create();
+        long orderId = store.importOrder(order);
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("MUG-1"), 1, "TRK-" + UUID.randomUUID());
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipment(shipmentId).getInt("syncRetryCount") >= 1);
+        // As in production, where the next attempt would be minutes away.
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE shipments SET sync_pending_until = now() + interval '1 hour' WHERE id = ?")) {
+            ps.setLong(1, shipmentId);
+            ps.executeUpdate();
+        }
+
+        String foId = order.route().get(0).id();
+        String body = "{\"fulfillment_order\":{\"id\":\"" + foId + "\",\"status\":\"open\"}}";
+        SignedWebhooks.delivery("fulfillment_orders/order_routing_complete", store.domain, body).post().then().statusCode(200);
+
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldSyncWhenAHoldIsReleased() {
+        SimOrder order = store.shop.order().line("TRAY-1", 1, vendorName).create();
+        var fo = order.fulfillmentOrder().lines("TRAY-1").create().placeOnHold("AWAITING_PAYMENT", "bank transfer");
+        long orderId = store.importOrder(order);
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("TRAY-1"), 1, "TRK-" + UUID.randomUUID());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(shipment(shipmentId).getString("lastError.en"))
+                .contains("on hold"));
+
+        fo.releaseHolds();
+        SignedWebhooks.delivery("fulfillment_orders/hold_released", store.domain,
+                "{\"fulfillment_order\":{\"id\":\"" + fo.id() + "\",\"status\":\"open\"}}").post().then().statusCode(200);
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldCreateExactlyOneFulfillmentWhenShopifyFailsAfterCreating() {
+        SimOrder order = store.shop.order().line("POT-1", 1, vendorName).createRouted();
+        long orderId = store.importOrder(order);
+        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").executeThenStatus(502);
+
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("POT-1"), 1, "TRK-" + UUID.randomUUID());
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(15));
+
+        assertThat(store.shop.fulfillments(order.id())).hasSize(1);
+        assertThat(shipment(shipmentId).getList("syncHistory.outcome", String.class)).containsExactly("retrying", "adopted");
+    }
+
+    @Test
+    void shouldFailWithGuidanceWhenShopifyHasNothingLeftToFulfil() {
+        SimOrder order = store.shop.order().line("LID-1", 1, vendorName).createRouted();
+        long orderId = store.importOrder(order);
+        order.fulfillmentOrders().get(0).close();
+
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("LID-1"), 1, "TRK-" + UUID.randomUUID());
+        awaitSyncStatus(shipmentId, "failed", Duration.ofSeconds(10));
+        JsonPath view = shipment(shipmentId);
+        assertThat(view.getString("lastError.code")).isEqualTo("quantity_exceeds_fulfillable");
+        assertThat(view.getString("lastError.en")).contains("only 0 left to fulfil");
+        assertThat(view.getString("lastError.ja")).contains("Shopify上の未発送数は 0");
+        assertThat(view.getString("statusLabel.ja")).startsWith("発送済み (同期失敗・対応が必要)");
+
+        order.fulfillmentOrders().get(0).open();
+        asAdmin().post("/shipments/" + shipmentId + "/retry").then().statusCode(200);
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldCancelTheShopifyFulfillmentAndReleaseTheQuantity() {
+        SimOrder order = store.shop.order().line("JAR-1", 2, vendorName).createRouted();
+        long orderId = store.importOrder(order);
+        long lineId = ConnectedShop.lineIds(orderId).get("JAR-1");
+        long shipmentId = register(orderId, lineId, 2, "TRK-" + UUID.randomUUID());
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(15));
+
+        as(vendorKey).post("/shipments/" + shipmentId + "/cancel").then().statusCode(200)
+                .body("status", equalTo("cancelled")).body("statusLabel.ja", equalTo("未発送に戻しました"));
+        as(vendorKey).post("/shipments/" + shipmentId + "/cancel").then().statusCode(200).body("status", equalTo("cancelled"));
+
+        assertThat(store.shop.fulfillments(order.id())).extracting(SimFulfillment::status).containsExactly("CANCELLED");
+        assertThat(order.fulfillmentOrders().get(0).remainingQuantity()).isEqualTo(2);
+        long again = register(orderId, lineId, 2, "TRK-" + UUID.randomUUID());
+        awaitSyncStatus(again, "synced", Duration.ofSeconds(15));
+    }
+
+    @Test
+    void shouldExplainFulfillmentOrdersLineByLine() {
+        SimOrder order = store.shop.order().line("A-1", 1, vendorName).line("B-1", 1, vendorName).digitalLine("GIFT-1", 1).create();
+        order.fulfillmentOrder().lines("A-1").create();
+        order.fulfillmentOrder().lines("B-1").create().placeOnHold("HIGH_RISK_OF_FRAUD", null);
+        long orderId = store.importOrder(order);
+
+        JsonPath report = asAdmin().get("/orders/" + orderId + "/fulfillment-orders/diagnostics").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(report.getBoolean("fulfillmentOrdersGenerated")).isTrue();
+        assertThat(report.getBoolean("allShippableLinesFulfillable")).isFalse();
+        assertThat(report.getString("lines.find { it.sku == 'A-1' }.verdict")).isEqualTo("fulfillable");
+        assertThat(report.getString("lines.find { it.sku == 'B-1' }.verdict")).isEqualTo("on_hold");
+        assertThat(report.getString("lines.find { it.sku == 'B-1' }.fulfillmentOrders[0].holds[0]")).contains("HIGH_RISK_OF_FRAUD");
+        assertThat(report.getString("lines.find { it.sku == 'GIFT-1' }.verdict")).isEqualTo("no_shipping_needed");
+        as(vendorKey).get("/orders/" + orderId + "/fulfillment-orders/diagnostics").then().statusCode(403);
+    }
+
+    @Test
+    void shouldSyncEachShipmentOnceWithTwoWorkersOnOneDatabase() {
+        List<SimOrder> orders = new ArrayList<>();
+        List<Long> shipments = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            SimOrder order = store.shop.order().line("SET-" + i, 1, vendorName).create();
+            orders.add(order);
+            long orderId = store.importOrder(order);
+            shipments.add(register(orderId, ConnectedShop.lineIds(orderId).get("SET-" + i), 1, "TRK-" + UUID.randomUUID()));
+        }
+        orders.forEach(SimOrder::route);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE shipments SET sync_pending_until = now() WHERE id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("bigint", shipments.toArray()));
+            ps.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        ShipmentSyncWorker second = new ShipmentSyncWorker(pool, sync, config);
+        ShipmentSyncWorker third = new ShipmentSyncWorker(pool, sync, config);
+        CompletableFuture<Integer> a = second.round().subscribeAsCompletionStage();
+        CompletableFuture<Integer> b = third.round().subscribeAsCompletionStage();
+        CompletableFuture.allOf(a, b).join();
+
+        shipments.forEach(id -> awaitSyncStatus(id, "synced", Duration.ofSeconds(20)));
+        for (SimOrder order : orders) {
+            assertThat(store.shop.fulfillments(order.id())).as(order.name()).hasSize(1);
+        }
+        assertThat(sim.operations(store.domain, "FulfillmentCreate")).hasSize(orders.size());
+    }
+
+    @Test
+    void shouldNotCallShopifyForAPausedShopAndSayWhy() {
+        SimOrder order = store.shop.order().line("CAN-1", 1, vendorName).createRouted();
+        long orderId = store.importOrder(order);
+        asAdmin().body(Map.of("reason", "Merchant asked to stop")).post("/admin/shops/" + store.shopId + "/pause").then().statusCode(200);
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("CAN-1"), 1, "TRK-" + UUID.randomUUID());
+        awaitSyncStatus(shipmentId, "failed", Duration.ofSeconds(10));
+        assertThat(shipment(shipmentId).getString("lastError.en")).contains("paused");
+        assertThat(store.shop.fulfillments(order.id())).isEmpty();
+        as(vendorKey).get("/shipments/" + shipmentId).then().body("lastError.code", containsString("shop_unavailable"));
+    }
+}
