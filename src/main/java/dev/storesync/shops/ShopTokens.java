@@ -66,10 +66,10 @@ public class ShopTokens {
                 : cipher.encrypt(grant.refreshToken(), ShopService.context(domain, "refresh"));
         Tuple params = Tuple.tuple()
                 .addString(domain)
-                .addValue(io.vertx.mutiny.core.buffer.Buffer.buffer(access.ciphertext()))
+                .addValue(io.vertx.core.buffer.Buffer.buffer(access.ciphertext()))
                 .addString(access.keyId())
                 .addValue(offset(grant.accessTokenExpiresAt()))
-                .addValue(refresh == null ? null : io.vertx.mutiny.core.buffer.Buffer.buffer(refresh.ciphertext()))
+                .addValue(refresh == null ? null : io.vertx.core.buffer.Buffer.buffer(refresh.ciphertext()))
                 .addString(refresh == null ? null : refresh.keyId())
                 .addValue(offset(grant.refreshTokenExpiresAt()))
                 .addString(grant.scopes());
@@ -90,10 +90,10 @@ public class ShopTokens {
                 : cipher.encrypt(grant.refreshToken(), ShopService.context(domain, "refresh"));
         Tuple params = Tuple.tuple()
                 .addString(domain)
-                .addValue(io.vertx.mutiny.core.buffer.Buffer.buffer(access.ciphertext()))
+                .addValue(io.vertx.core.buffer.Buffer.buffer(access.ciphertext()))
                 .addString(access.keyId())
                 .addValue(offset(grant.accessTokenExpiresAt()))
-                .addValue(refresh == null ? null : io.vertx.mutiny.core.buffer.Buffer.buffer(refresh.ciphertext()))
+                .addValue(refresh == null ? null : io.vertx.core.buffer.Buffer.buffer(refresh.ciphertext()))
                 .addString(refresh == null ? null : refresh.keyId())
                 .addValue(offset(grant.refreshTokenExpiresAt()))
                 .addString(grant.scopes() == null ? "" : grant.scopes())

@@ -18,6 +18,14 @@ public interface WebhookHandler {
     /** The topics handled, as Shopify names them, e.g. {@code orders/create}. */
     Set<String> topics();
 
+    /**
+     * Whether shops are subscribed to these topics at install. False for topics Shopify does not
+     * send through subscriptions (compliance topics are excluded anyway).
+     */
+    default boolean subscribable() {
+        return true;
+    }
+
     /** Does the work for one delivery. Never block: return a {@link Uni}. */
     Uni<Void> handle(InboxDelivery delivery);
 }

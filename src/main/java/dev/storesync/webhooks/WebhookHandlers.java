@@ -31,9 +31,15 @@ public class WebhookHandlers {
         Log.infof("Webhook handlers registered for topics %s", map.keySet());
     }
 
-    /** Every topic some handler takes, in Shopify's slash form. */
-    public java.util.Set<String> topics() {
-        return byTopic.keySet();
+    /** Every topic a subscribable handler takes, in Shopify's slash form. */
+    public java.util.Set<String> subscribableTopics() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        byTopic.forEach((topic, handler) -> {
+            if (handler.subscribable()) {
+                out.add(topic);
+            }
+        });
+        return out;
     }
 
     public Optional<WebhookHandler> forTopic(String topic) {

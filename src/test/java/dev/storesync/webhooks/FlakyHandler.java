@@ -21,6 +21,11 @@ public class FlakyHandler implements WebhookHandler {
     }
 
     @Override
+    public boolean subscribable() {
+        return false;
+    }
+
+    @Override
     public Uni<Void> handle(InboxDelivery delivery) {
         int call = calls.computeIfAbsent(delivery.webhookId(), id -> new AtomicInteger()).incrementAndGet();
         if (call <= delivery.payload().getInteger("fail_times", 0)) {

@@ -22,6 +22,11 @@ public class RecordingHandler implements WebhookHandler {
     }
 
     @Override
+    public boolean subscribable() {
+        return false;
+    }
+
+    @Override
     public Uni<Void> handle(InboxDelivery delivery) {
         calls.computeIfAbsent(delivery.webhookId(), id -> new AtomicInteger()).incrementAndGet();
         long delay = delivery.payload().getLong("delay_ms", 0L);

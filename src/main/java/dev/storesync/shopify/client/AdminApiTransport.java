@@ -59,16 +59,18 @@ class AdminApiTransport {
         Duration wait = bucket.reserve(expected, System.nanoTime());
         return sleep(wait)
                 .chain(() -> post(shop, token, version, request))
+                .onFailure().invoke(() -> bucket.release(expected, System.nanoTime()))
                 .chain(response -> {
-                    observeCost(bucket, operation, response);
-                    Duration again = throttledFor(bucket, response, expected);
-                    if (again == null) {
+                    if (!observeCost(bucket, operation, response, expected)) {
+                        bucket.release(expected, System.nanoTime());
+                    }
+                    Duration again = throttledFor(response);
+                    if (again == null || throttleWaits >= config.client().maxThrottleWaits()) {
                         return Uni.createFrom().item(response);
                     }
-                    if (throttleWaits >= config.client().maxThrottleWaits()) {
-                        return Uni.createFrom().item(response);
-                    }
-                    Log.debugf("Shopify throttled %s for %s; waiting %d ms", operation, shop, again.toMillis());
+                    // Shopify did not run it: queue up again behind the other callers' reservations.
+                    Log.debugf("Shopify throttled %s for %s (wait %d of %d)", operation, shop, throttleWaits + 1,
+                            config.client().maxThrottleWaits());
                     return sleep(again).chain(() -> send(shop, token, version, operation, request, throttleWaits + 1));
                 });
     }
@@ -91,33 +93,33 @@ class AdminApiTransport {
                 });
     }
 
-    private void observeCost(CostBucket bucket, String operation, RawResponse response) {
+    /** Feeds the answer's cost report to the bucket; false when there was none. */
+    private boolean observeCost(CostBucket bucket, String operation, RawResponse response, double reserved) {
         JsonObject cost = response.body() == null ? null
                 : response.body().getJsonObject("extensions", new JsonObject()).getJsonObject("cost");
-        if (cost == null) {
-            return;
+        JsonObject status = cost == null ? null : cost.getJsonObject("throttleStatus");
+        if (status == null) {
+            return false;
         }
         Integer requested = cost.getInteger("requestedQueryCost");
         if (requested != null) {
             lastCost.put(operation, requested);
         }
-        JsonObject status = cost.getJsonObject("throttleStatus");
-        if (status != null) {
-            bucket.observe(status.getDouble("maximumAvailable", 0d), status.getDouble("currentlyAvailable", 0d),
-                    status.getDouble("restoreRate", 0d), System.nanoTime());
-        }
+        bucket.observe(status.getDouble("maximumAvailable", 0d), status.getDouble("currentlyAvailable", 0d),
+                status.getDouble("restoreRate", 0d), reserved, System.nanoTime());
+        return true;
     }
 
-    /** How long to wait before resending, or null when the answer is final. */
-    private Duration throttledFor(CostBucket bucket, RawResponse response, double expected) {
+    /**
+     * How long to wait before queueing a resend, or null when the answer is final. After THROTTLED
+     * the wait is zero: the resend reserves its cost again and so waits for the bucket itself.
+     */
+    private static Duration throttledFor(RawResponse response) {
         if (response.status() == 429) {
             return Duration.ofMillis(retryAfterMillis(response));
         }
         if (response.status() == 200 && isThrottled(response.body())) {
-            Integer requested = response.body().getJsonObject("extensions", new JsonObject())
-                    .getJsonObject("cost", new JsonObject()).getInteger("requestedQueryCost");
-            Duration wait = bucket.timeUntil(requested == null ? expected : requested, System.nanoTime());
-            return wait.plusMillis(50);
+            return Duration.ZERO;
         }
         return null;
     }

@@ -3,53 +3,55 @@ package dev.storesync.shopify.client;
 import java.time.Duration;
 
 /**
- * Our model of one shop's GraphQL leaky bucket, refreshed from every response's
- * {@code extensions.cost.throttleStatus}. Callers reserve the cost they expect before sending and
- * wait the time the bucket needs to refill to afford it, so a burst is paced at the restore rate
- * instead of ending in THROTTLED errors.
+ * Our model of one shop's GraphQL leaky bucket. Every call reserves the cost it expects before
+ * sending and waits until the bucket can afford it; each answer releases that reservation and
+ * resets the model to Shopify's {@code throttleStatus} minus the reservations still outstanding.
+ * So concurrent callers queue up at the restore rate instead of stampeding into THROTTLED.
  */
 final class CostBucket {
 
     private double maximum;
     private double available;
     private double restoreRate;
+    private double outstanding;
     private long updatedNanos;
     private boolean known;
 
     /** Reserves {@code cost} points and returns how long to wait before sending. */
     synchronized Duration reserve(double cost, long nowNanos) {
+        outstanding += cost;
         if (!known) {
             return Duration.ZERO;
         }
         refill(nowNanos);
-        double needed = Math.min(cost, maximum);
-        available -= needed;
+        available -= Math.min(cost, maximum);
         if (available >= 0) {
             return Duration.ZERO;
         }
         return Duration.ofMillis((long) Math.ceil(-available / restoreRate * 1000));
     }
 
-    /** Takes Shopify's word for the bucket's state. */
-    synchronized void observe(double maximumAvailable, double currentlyAvailable, double restore, long nowNanos) {
+    /** An answer arrived for a call that reserved {@code reserved}: take Shopify's word for the bucket. */
+    synchronized void observe(double maximumAvailable, double currentlyAvailable, double restore, double reserved,
+            long nowNanos) {
+        outstanding = Math.max(0, outstanding - reserved);
         if (restore <= 0 || maximumAvailable <= 0) {
             return;
         }
         this.maximum = maximumAvailable;
-        this.available = currentlyAvailable;
         this.restoreRate = restore;
+        this.available = currentlyAvailable - outstanding;
         this.updatedNanos = nowNanos;
         this.known = true;
     }
 
-    /** Time until {@code cost} points are available, from the last observed state (for THROTTLED). */
-    synchronized Duration timeUntil(double cost, long nowNanos) {
-        if (!known) {
-            return Duration.ofSeconds(1);
+    /** A call that reserved {@code reserved} ended without a cost report: give the points back. */
+    synchronized void release(double reserved, long nowNanos) {
+        outstanding = Math.max(0, outstanding - reserved);
+        if (known) {
+            refill(nowNanos);
+            available = Math.min(maximum, available + Math.min(reserved, maximum));
         }
-        refill(nowNanos);
-        double missing = Math.min(cost, maximum) - available;
-        return missing <= 0 ? Duration.ZERO : Duration.ofMillis((long) Math.ceil(missing / restoreRate * 1000));
     }
 
     synchronized double available(long nowNanos) {

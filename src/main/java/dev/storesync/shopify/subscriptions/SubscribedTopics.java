@@ -22,7 +22,7 @@ public class SubscribedTopics {
     }
 
     public Set<String> topics() {
-        Set<String> out = new TreeSet<>(handlers.topics());
+        Set<String> out = new TreeSet<>(handlers.subscribableTopics());
         out.removeAll(COMPLIANCE);
         return out;
     }

@@ -15,9 +15,9 @@ class CostBucketTest {
     }
 
     @Test
-    void shouldPaceABurstAtTheRestoreRate() {
+    void shouldQueueABurstAtTheRestoreRate() {
         CostBucket bucket = new CostBucket();
-        bucket.observe(100, 100, 50, 0);
+        bucket.observe(100, 100, 50, 0, 0);
         assertThat(bucket.reserve(60, 0)).isEqualTo(Duration.ZERO);
         // 40 left; the next 60 need 20 more points: 0.4 s at 50 points/s
         assertThat(bucket.reserve(60, 0)).isEqualTo(Duration.ofMillis(400));
@@ -26,18 +26,32 @@ class CostBucketTest {
     }
 
     @Test
-    void shouldRefillOverTimeUpToTheMaximum() {
+    void shouldKeepOutstandingReservationsWhenShopifyReportsTheBucket() {
         CostBucket bucket = new CostBucket();
-        bucket.observe(100, 0, 50, 0);
-        assertThat(bucket.available(SECOND)).isEqualTo(50);
-        assertThat(bucket.available(10 * SECOND)).isEqualTo(100);
+        bucket.observe(100, 100, 50, 0, 0);
+        bucket.reserve(60, 0);
+        bucket.reserve(60, 0);
+        bucket.reserve(60, 0);
+        // The first call is answered: Shopify says 40 left; the two others still hold 120 points.
+        bucket.observe(100, 40, 50, 60, 0);
+        assertThat(bucket.available(0)).isEqualTo(-80);
+        assertThat(bucket.reserve(10, 0)).isEqualTo(Duration.ofMillis(1800));
     }
 
     @Test
-    void shouldTellHowLongUntilAThrottledQueryIsAffordable() {
+    void shouldGiveBackTheReservationOfACallThatFailed() {
         CostBucket bucket = new CostBucket();
-        bucket.observe(1000, 100, 100, 0);
-        assertThat(bucket.timeUntil(300, 0)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(bucket.timeUntil(50, 0)).isEqualTo(Duration.ZERO);
+        bucket.observe(100, 100, 50, 0, 0);
+        bucket.reserve(80, 0);
+        bucket.release(80, 0);
+        assertThat(bucket.reserve(100, 0)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void shouldRefillOverTimeUpToTheMaximum() {
+        CostBucket bucket = new CostBucket();
+        bucket.observe(100, 0, 50, 0, 0);
+        assertThat(bucket.available(SECOND)).isEqualTo(50);
+        assertThat(bucket.available(10 * SECOND)).isEqualTo(100);
     }
 }

@@ -47,8 +47,15 @@ public final class SimWebhookSubscription {
         return topic;
     }
 
-    public String callbackUrl() {
+    public synchronized String callbackUrl() {
         return callbackUrl;
+    }
+
+    /** Points the subscription elsewhere, as a stale install or another tool might have. */
+    public synchronized SimWebhookSubscription callbackUrl(String url) {
+        this.callbackUrl = url;
+        this.updatedAt = Instant.now();
+        return this;
     }
 
     public String format() {
