@@ -4,7 +4,6 @@ import static dev.storesync.testing.Api.as;
 import static dev.storesync.testing.Api.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.storesync.shipments.sync.FulfillmentSync;
@@ -292,14 +291,35 @@ class FulfillmentSyncTest {
     }
 
     @Test
-    void shouldNotCallShopifyForAPausedShopAndSayWhy() {
+    void shouldHoldShipmentsOfAPausedShopAndSyncThemOnResume() {
         SimOrder order = store.shop.order().line("CAN-1", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);
         asAdmin().body(Map.of("reason", "Merchant asked to stop")).post("/admin/shops/" + store.shopId + "/pause").then().statusCode(200);
         long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("CAN-1"), 1, "TRK-" + UUID.randomUUID());
-        awaitSyncStatus(shipmentId, "failed", Duration.ofSeconds(10));
-        assertThat(shipment(shipmentId).getString("lastError.en")).contains("paused");
-        assertThat(store.shop.fulfillments(order.id())).isEmpty();
-        as(vendorKey).get("/shipments/" + shipmentId).then().body("lastError.code", containsString("shop_unavailable"));
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .untilAsserted(() -> assertThat(shipment(shipmentId).getString("syncStatus")).isEqualTo("pending"));
+        assertThat(sim.operations(store.domain, "OrderFulfillmentOrders")).isEmpty();
+
+        asAdmin().post("/admin/shops/" + store.shopId + "/resume").then().statusCode(200);
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldHoldShipmentsWhenShopifySaysTheShopIsFrozen() {
+        SimOrder order = store.shop.order().line("ICE-1", 1, vendorName).createRouted();
+        long orderId = store.importOrder(order);
+        sim.faults().next(1).shop(store.domain).operation("OrderFulfillmentOrders").status(402);
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("ICE-1"), 1, "TRK-" + UUID.randomUUID());
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonPath view = shipment(shipmentId);
+            assertThat(view.getString("syncStatus")).isEqualTo("pending");
+            assertThat(view.getString("lastError.code")).isEqualTo("shop_unavailable");
+            assertThat(view.getString("lastError.ja")).contains("凍結");
+        });
+        asAdmin().get("/admin/shops/" + store.shopId).then().body("state", equalTo("paused"));
+        asAdmin().post("/admin/shops/" + store.shopId + "/resume").then().statusCode(200);
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(10));
     }
 }

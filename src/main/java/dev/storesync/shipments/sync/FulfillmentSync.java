@@ -120,13 +120,16 @@ public class FulfillmentSync {
     }
 
     private Uni<Void> unsuccessful(Context ctx, ShopifyResult result) {
+        if (result instanceof ShopifyResult.ShopUnavailable) {
+            // The shop was paused (or uninstalled): the worker skips it until it is active again.
+            return retry(ctx, waitSchedule, "shop_unavailable", "waiting", result.message().en(), result.message().ja());
+        }
         if (result.retryable()) {
             return retry(ctx, transientSchedule, "transient", "retrying", result.message().en(), result.message().ja());
         }
         String code = result instanceof ShopifyResult.Unauthorized ? "shopify_unauthorized"
                 : result instanceof ShopifyResult.Forbidden ? "shopify_missing_scope"
                 : result instanceof ShopifyResult.NotFound ? "shopify_not_found"
-                : result instanceof ShopifyResult.ShopUnavailable ? "shop_unavailable"
                 : result instanceof ShopifyResult.UserErrors ? "shopify_user_error"
                 : "shopify_rejected";
         return fail(ctx, code, result.message().en(), result.message().ja());

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Syncs due shipments to Shopify. Each replica claims due rows with {@code FOR UPDATE SKIP LOCKED}
  * and marks them claimed for a lease, so replicas never sync one shipment at the same time (even
- * when a webhook makes it due again mid-sync) and a replica that dies leaves it claimable later. Registrations and
+ * when a webhook makes it due again mid-sync) and a replica that dies leaves it claimable later.
+ * Shipments of paused or uninstalled shops are not claimed: they wait, and sync once the shop is
+ * active again. Registrations and
  * Shopify's "fulfillment order ready" webhooks wake the worker; the poll is the safety net.
  */
 @ApplicationScoped
@@ -25,12 +27,14 @@ public class ShipmentSyncWorker {
 
     private static final String CLAIM = """
             WITH due AS (
-                SELECT id FROM shipments
-                WHERE sync_status = 'pending' AND status = 'shipped' AND sync_pending_until <= now()
-                  AND (sync_claimed_until IS NULL OR sync_claimed_until < now())
-                ORDER BY sync_pending_until, id
+                SELECT s.id FROM shipments s
+                WHERE s.sync_status = 'pending' AND s.status = 'shipped' AND s.sync_pending_until <= now()
+                  AND (s.sync_claimed_until IS NULL OR s.sync_claimed_until < now())
+                  AND EXISTS (SELECT 1 FROM orders o JOIN shops sh ON sh.id = o.shop_id
+                              WHERE o.id = s.order_id AND sh.state = 'active')
+                ORDER BY s.sync_pending_until, s.id
                 LIMIT $1
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE OF s SKIP LOCKED)
             UPDATE shipments s SET sync_claimed_until = now() + $2 * interval '1 millisecond', updated_at = now()
             FROM due WHERE s.id = due.id
             RETURNING s.id, s.order_id""";
