@@ -5,49 +5,27 @@ import dev.storesync.security.Caller;
 import dev.storesync.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-/** Vendor and operator shipment API. */
+/** Vendor and operator shipment API (registration is {@link OrderShipmentResource}). */
 @Path("/")
 public class ShipmentResource {
 
-    private final ShipmentService service;
     private final ShipmentQueries queries;
     private final ShipmentActions actions;
     private final Caller caller;
 
-    public ShipmentResource(ShipmentService service, ShipmentQueries queries, ShipmentActions actions, Caller caller) {
-        this.service = service;
+    public ShipmentResource(ShipmentQueries queries, ShipmentActions actions, Caller caller) {
         this.queries = queries;
         this.actions = actions;
         this.caller = caller;
-    }
-
-    @POST
-    @Path("/orders/{orderId}/shipments")
-    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.VENDOR })
-    public Uni<Response> register(@RestPath long orderId, @Valid @NotNull ShipmentDtos.RegisterRequest body,
-            @RestHeader("Idempotency-Key") String idempotencyKey, @Context UriInfo uri) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw ProblemException.badRequest("Idempotency-Key must be 1 to 255 characters.");
-        }
-        return service.register(orderId, body, new ShipmentService.Registrant(caller.principal(), caller.vendorId()),
-                idempotencyKey).map(r -> Response.status(r.replayed() ? 200 : 201)
-                        .location(uri.getBaseUriBuilder().path("shipments").path(String.valueOf(r.shipment().id())).build())
-                        .header("Idempotent-Replayed", r.replayed())
-                        .entity(r.shipment()).build());
     }
 
     @GET
