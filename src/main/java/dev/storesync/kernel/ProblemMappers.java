@@ -9,14 +9,16 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -105,9 +107,18 @@ public class ProblemMappers {
 
     private static String fieldOf(ConstraintViolation<?> violation) {
         // Method-parameter paths look like "create.body.domain"; the client knows only "domain".
-        List<String> nodes = StreamSupport.stream(violation.getPropertyPath().spliterator(), false)
-                .map(n -> n.getIndex() != null ? n.getName() + "[" + n.getIndex() + "]" : n.getName())
-                .toList();
+        // A node's index says where the node sits in the previous node's list ("lines[0].quantity"),
+        // and a list element's own node ("<list element>") is no field the client knows.
+        List<String> nodes = new ArrayList<>();
+        for (Path.Node n : violation.getPropertyPath()) {
+            if (n.isInIterable() && !nodes.isEmpty()) {
+                Object at = n.getIndex() != null ? n.getIndex() : n.getKey();
+                nodes.set(nodes.size() - 1, nodes.get(nodes.size() - 1) + "[" + (at == null ? "" : at) + "]");
+            }
+            if (n.getKind() != ElementKind.CONTAINER_ELEMENT) {
+                nodes.add(n.getName());
+            }
+        }
         int skip = Math.min(2, Math.max(0, nodes.size() - 1));
         return String.join(".", nodes.subList(skip, nodes.size()));
     }
