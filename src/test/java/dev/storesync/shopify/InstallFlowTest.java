@@ -40,6 +40,12 @@ class InstallFlowTest {
     @Inject
     ShopifyAdminClient client;
 
+    @Inject
+    dev.storesync.shopify.oauth.TokenMaintenance maintenance;
+
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     @BeforeAll
     static void logFailures() {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
@@ -128,6 +134,25 @@ class InstallFlowTest {
         assertThat(shop.refreshToken()).isNotEqualTo(firstRefresh);
 
         shop.expireAccessToken();
+        assertThat(client.query(domain, "ShopInfo", Map.of()).await().atMost(Duration.ofSeconds(10)))
+                .isInstanceOf(ShopifyResult.Success.class);
+    }
+
+    @Test
+    void shouldRenewARefreshTokenAboutToExpireWithoutTraffic() throws Exception {
+        String domain = Api.uniqueShopDomain("idle");
+        SimShop shop = sim.addShop(domain, "pre-install-token");
+        callback(approve(domain)).then().statusCode(200);
+        String before = shop.refreshToken();
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement(
+                        "UPDATE shops SET refresh_token_expires_at = now() + interval '2 days' WHERE domain = ?")) {
+            ps.setString(1, domain);
+            ps.executeUpdate();
+        }
+
+        assertThat(maintenance.refreshExpiring().await().atMost(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(1);
+        assertThat(shop.refreshToken()).isNotEqualTo(before);
         assertThat(client.query(domain, "ShopInfo", Map.of()).await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOf(ShopifyResult.Success.class);
     }
