@@ -17,6 +17,9 @@ CREATE TABLE orders (
     name                TEXT        NOT NULL,
     shopify_created_at  TIMESTAMPTZ,
     shopify_updated_at  TIMESTAMPTZ NOT NULL,
+    -- When the stored version was observed (webhook X-Shopify-Triggered-At, or the time of a GraphQL
+    -- read): breaks ties between versions stamped with the same updated_at second.
+    shopify_observed_at TIMESTAMPTZ NOT NULL,
     cancelled_at        TIMESTAMPTZ,
     cancel_reason       TEXT,
     financial_status    TEXT,

@@ -41,7 +41,7 @@ public class OrderReconciler {
         this.config = config;
     }
 
-    /** What one run did for one shop. */
+    /** What one run did for one shop: orders read, and how many of them were newer than our copy. */
     public record Result(String shop, int read, int applied, String problem) {
     }
 
@@ -83,6 +83,7 @@ public class OrderReconciler {
         if (after != null) {
             variables.put("after", after);
         }
+        Instant readAt = Instant.now();
         return shopify.query(shop, "OrdersUpdatedSince", variables).chain(result -> {
             if (!(result instanceof ShopifyResult.Success success)) {
                 return Uni.createFrom().item(new Result(shop, sofar.read(), sofar.applied(), result.message().en()));
@@ -91,7 +92,7 @@ public class OrderReconciler {
             JsonArray nodes = connection.getJsonArray("nodes", new JsonArray());
             Uni<Integer> applied = Uni.createFrom().item(0);
             for (int i = 0; i < nodes.size(); i++) {
-                OrderSnapshot snapshot = OrderSnapshot.fromGraphql(nodes.getJsonObject(i));
+                OrderSnapshot snapshot = OrderSnapshot.fromGraphql(nodes.getJsonObject(i), readAt);
                 applied = applied.chain(n -> orders.apply(shopId, snapshot)
                         .map(outcome -> outcome == OrderImportService.Outcome.APPLIED ? n + 1 : n));
             }

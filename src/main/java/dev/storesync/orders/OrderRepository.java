@@ -15,18 +15,23 @@ final class OrderRepository {
     private OrderRepository() {
     }
 
-    // Applies only a snapshot newer than the stored one: an older or repeated delivery returns no row.
+    // Applies only a version newer than the stored one, by (updated_at, observed_at): updated_at has
+    // second precision, so two changes in one second are told apart by when Shopify sent them, and a
+    // redelivery (same trigger time) or an older version arriving late changes nothing.
     private static final String UPSERT_ORDER = """
             INSERT INTO orders (shop_id, shopify_id, gid, name, shopify_created_at, shopify_updated_at, cancelled_at,
-                                cancel_reason, financial_status, fulfillment_status, customer_name, customer_email)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                cancel_reason, financial_status, fulfillment_status, customer_name, customer_email,
+                                shopify_observed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             ON CONFLICT (shop_id, shopify_id) DO UPDATE SET
                 gid = EXCLUDED.gid, name = EXCLUDED.name, shopify_created_at = EXCLUDED.shopify_created_at,
-                shopify_updated_at = EXCLUDED.shopify_updated_at, cancelled_at = EXCLUDED.cancelled_at,
+                shopify_updated_at = EXCLUDED.shopify_updated_at, shopify_observed_at = EXCLUDED.shopify_observed_at,
+                cancelled_at = EXCLUDED.cancelled_at,
                 cancel_reason = EXCLUDED.cancel_reason, financial_status = EXCLUDED.financial_status,
                 fulfillment_status = EXCLUDED.fulfillment_status, customer_name = EXCLUDED.customer_name,
                 customer_email = EXCLUDED.customer_email, updated_at = now()
-            WHERE orders.shopify_updated_at < EXCLUDED.shopify_updated_at
+            WHERE (orders.shopify_updated_at, orders.shopify_observed_at)
+                < (EXCLUDED.shopify_updated_at, EXCLUDED.shopify_observed_at)
             RETURNING id""";
 
     private static final String UPSERT_LINE = """
@@ -49,7 +54,7 @@ final class OrderRepository {
         Tuple t = Tuple.tuple().addLong(shopId).addLong(s.shopifyId()).addString(s.gid()).addString(s.name())
                 .addValue(ts(s.createdAt())).addValue(ts(s.updatedAt())).addValue(ts(s.cancelledAt()))
                 .addString(s.cancelReason()).addString(s.financialStatus()).addString(s.fulfillmentStatus())
-                .addString(s.customerName()).addString(s.customerEmail());
+                .addString(s.customerName()).addString(s.customerEmail()).addValue(ts(s.observedAt()));
         return c.preparedQuery(UPSERT_ORDER).execute(t)
                 .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong("id"));
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * Ids come from the GIDs: numeric ids in payloads may have passed through JavaScript doubles.
  */
 public record OrderSnapshot(long shopifyId, String gid, String name, Instant createdAt, Instant updatedAt,
-        Instant cancelledAt, String cancelReason, String financialStatus, String fulfillmentStatus,
+        Instant observedAt, Instant cancelledAt, String cancelReason, String financialStatus, String fulfillmentStatus,
         String customerName, String customerEmail, List<Line> lines) {
 
     /** One line item. */
@@ -20,8 +20,8 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
             String vendor, int quantity, boolean requiresShipping, Integer fulfillableQuantity) {
     }
 
-    /** From an {@code orders/*} webhook body. */
-    public static OrderSnapshot fromWebhook(JsonObject o) {
+    /** From an {@code orders/*} webhook body, triggered at {@code triggeredAt}. */
+    public static OrderSnapshot fromWebhook(JsonObject o, Instant triggeredAt) {
         String gid = o.getString("admin_graphql_api_id");
         JsonObject customer = o.getJsonObject("customer");
         String customerName = customer == null ? null
@@ -37,13 +37,14 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
                     blankToNull(li.getString("vendor")), li.getInteger("quantity", 0),
                     li.getBoolean("requires_shipping", true), li.getInteger("fulfillable_quantity")));
         }
+        Instant updatedAt = time(o.getString("updated_at"));
         return new OrderSnapshot(idOf(gid, o.getValue("id")), gid, o.getString("name"), time(o.getString("created_at")),
-                time(o.getString("updated_at")), time(o.getString("cancelled_at")), o.getString("cancel_reason"),
+                updatedAt, triggeredAt == null ? updatedAt : triggeredAt, time(o.getString("cancelled_at")), o.getString("cancel_reason"),
                 o.getString("financial_status"), o.getString("fulfillment_status"), customerName, email, lines);
     }
 
-    /** From an {@code Order} node of {@code OrdersUpdatedSince}. */
-    public static OrderSnapshot fromGraphql(JsonObject o) {
+    /** From an {@code Order} node of {@code OrdersUpdatedSince}, read at {@code readAt}. */
+    public static OrderSnapshot fromGraphql(JsonObject o, Instant readAt) {
         String gid = o.getString("id");
         JsonObject customer = o.getJsonObject("customer");
         String email = customer == null ? null
@@ -57,8 +58,10 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
                     null, null, blankToNull(li.getString("vendor")), li.getInteger("quantity", 0),
                     li.getBoolean("requiresShipping", true), null));
         }
+        Instant updatedAt = time(o.getString("updatedAt"));
+        // A read shows the order as it is when read, so it outranks versions sent before the read.
         return new OrderSnapshot(idOf(gid, null), gid, o.getString("name"), time(o.getString("createdAt")),
-                time(o.getString("updatedAt")), time(o.getString("cancelledAt")), null,
+                updatedAt, readAt, time(o.getString("cancelledAt")), null,
                 lower(o.getString("displayFinancialStatus")), lower(o.getString("displayFulfillmentStatus")),
                 customer == null ? null : customer.getString("displayName"), email, lines);
     }

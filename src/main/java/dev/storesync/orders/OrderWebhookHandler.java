@@ -31,6 +31,6 @@ public class OrderWebhookHandler implements WebhookHandler {
                     delivery.payload().getValue("id"));
             return orders.delete(delivery.shopId(), id).replaceWithVoid();
         }
-        return orders.apply(delivery.shopId(), OrderSnapshot.fromWebhook(delivery.payload())).replaceWithVoid();
+        return orders.apply(delivery.shopId(), OrderSnapshot.fromWebhook(delivery.payload(), delivery.triggeredAt())).replaceWithVoid();
     }
 }

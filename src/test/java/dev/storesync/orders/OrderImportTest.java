@@ -94,11 +94,12 @@ class OrderImportTest {
     @Test
     void shouldIgnoreARepeatedOrOlderUpdate() {
         String shop = SignedWebhooks.registerShop("stale");
-        Orders.Order order = Orders.order(shop).updatedAt(Orders.T0.plus(Duration.ofHours(1)));
+        Orders.Order order = Orders.order(shop).updatedAt(Orders.T0.plus(Duration.ofHours(1)))
+                .triggeredAt(Orders.T0.plus(Duration.ofHours(1)));
         Orders.Line line = order.line("Any", "CUP-1", 3);
         Orders.Imported imported = order.createAndAwait();
 
-        // The same version again (a second delivery of the event) with different content: ignored.
+        // The same event delivered again (same trigger time) but carrying other content: ignored.
         line.quantity(7).title("Changed without a newer updated_at");
         order.updated().awaitProcessed();
         // An older version arriving late: ignored.
@@ -109,6 +110,20 @@ class OrderImportTest {
                 .body("updatedAt", equalTo("2026-11-01T10:00:00Z"))
                 .body("lines[0].quantity", equalTo(3))
                 .body("lines[0].title", equalTo("Item CUP-1"));
+    }
+
+    @Test
+    void shouldApplyASecondChangeStampedWithTheSameSecond() {
+        String shop = SignedWebhooks.registerShop("samesecond");
+        Orders.Order order = Orders.order(shop).triggeredAt(Orders.T0);
+        Orders.Line line = order.line("Any", "CUP-3", 3);
+        Orders.Imported imported = order.createAndAwait();
+
+        // Shopify stamps updated_at to the second; the later event is told apart by its trigger time.
+        line.quantity(4);
+        order.triggeredAt(Orders.T0.plusMillis(400)).updated().awaitProcessed();
+
+        asAdmin().get("/orders/" + imported.id()).then().statusCode(200).body("lines[0].quantity", equalTo(4));
     }
 
     @Test

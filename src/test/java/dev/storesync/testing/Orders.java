@@ -212,6 +212,8 @@ public final class Orders {
             return o.toString();
         }
 
+        private java.time.Instant triggeredAt;
+
         public Sent send(String topic) {
             return send(topic, payload());
         }
@@ -256,8 +258,17 @@ public final class Orders {
             return new Imported(((Number) order.get("id")).longValue(), lineIds);
         }
 
+        /** Stamps following deliveries with this X-Shopify-Triggered-At (as a redelivery of one event would be). */
+        public Order triggeredAt(java.time.Instant at) {
+            this.triggeredAt = at;
+            return this;
+        }
+
         private Sent send(String topic, String body) {
             SignedWebhooks.Delivery delivery = SignedWebhooks.delivery(topic, shop, body);
+            if (triggeredAt != null) {
+                delivery.header("X-Shopify-Triggered-At", triggeredAt.toString());
+            }
             delivery.post().then().statusCode(200);
             return new Sent(shop, delivery.webhookId());
         }

@@ -1,0 +1,63 @@
+package dev.storesync.orders;
+
+import static dev.storesync.testing.Api.asAdmin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.storesync.shopify.sim.InjectShopifySimulator;
+import dev.storesync.shopify.sim.ShopifySimulator;
+import dev.storesync.shopify.sim.SimOrder;
+import dev.storesync.testing.ConnectedShop;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Orders whose webhooks never arrived are caught up by the periodic reconciliation. */
+@QuarkusTest
+class OrderReconcilerTest {
+
+    @InjectShopifySimulator
+    ShopifySimulator sim;
+
+    @Inject
+    OrderReconciler reconciler;
+
+    private OrderReconciler.Result reconcile(ConnectedShop store) {
+        return reconciler.reconcile(store.shopId, store.domain).await().atMost(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void shouldCatchUpOnOrdersWhoseWebhooksWereLost() {
+        ConnectedShop store = ConnectedShop.connect(sim, "reconcile");
+        SimOrder order = store.shop.order().line("LOST-1", 2, "Nobody").line("LOST-2", 1, "Nobody").create();
+        String byId = "/orders?shopifyId=" + order.legacyResourceId();
+        assertThat(asAdmin().get(byId).then().statusCode(200).extract().jsonPath().getList("id")).isEmpty();
+
+        OrderReconciler.Result first = reconcile(store);
+        assertThat(first.problem()).isNull();
+        assertThat(first.read()).isEqualTo(1);
+        asAdmin().get(byId).then().statusCode(200)
+                .body("[0].lines.sku", containsInAnyOrder("LOST-1", "LOST-2"))
+                .body("[0].cancelledAt", nullValue());
+
+        order.cancel("CUSTOMER");
+        reconcile(store);
+        asAdmin().get(byId).then().body("[0].cancelledAt", notNullValue());
+    }
+
+    @Test
+    void shouldNotOverwriteANewerWebhookVersionWithAnOlderRead() {
+        ConnectedShop store = ConnectedShop.connect(sim, "newer");
+        SimOrder order = store.shop.order().line("KEEP-1", 2, "Nobody").create();
+        Instant newer = order.updatedAt().plusSeconds(60);
+        store.sendOrder("orders/updated", order, newer);
+
+        reconcile(store);
+        asAdmin().get("/orders?shopifyId=" + order.legacyResourceId()).then().body("[0].updatedAt", equalTo(newer.toString()));
+    }
+}
