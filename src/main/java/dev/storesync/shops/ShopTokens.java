@@ -2,6 +2,7 @@ package dev.storesync.shops;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -61,18 +62,7 @@ public class ShopTokens {
 
     /** Replaces access and refresh tokens in one statement; clears the re-authorization flag. */
     public Uni<Void> replace(String domain, TokenGrant grant) {
-        TokenCipher.Sealed access = cipher.encrypt(grant.accessToken(), ShopService.context(domain, "access"));
-        TokenCipher.Sealed refresh = grant.refreshToken() == null ? null
-                : cipher.encrypt(grant.refreshToken(), ShopService.context(domain, "refresh"));
-        Tuple params = Tuple.tuple()
-                .addString(domain)
-                .addValue(io.vertx.core.buffer.Buffer.buffer(access.ciphertext()))
-                .addString(access.keyId())
-                .addValue(offset(grant.accessTokenExpiresAt()))
-                .addValue(refresh == null ? null : io.vertx.core.buffer.Buffer.buffer(refresh.ciphertext()))
-                .addString(refresh == null ? null : refresh.keyId())
-                .addValue(offset(grant.refreshTokenExpiresAt()))
-                .addString(grant.scopes());
+        Tuple params = sealed(domain, grant).addString(grant.scopes());
         return pool.preparedQuery("""
                 UPDATE shops SET access_token = $2, access_token_key_id = $3, access_token_expires_at = $4,
                        refresh_token = $5, refresh_token_key_id = $6, refresh_token_expires_at = $7,
@@ -85,19 +75,7 @@ public class ShopTokens {
      * re-authorization), with its new tokens, in one statement.
      */
     public Uni<Long> install(String domain, String apiVersion, TokenGrant grant) {
-        TokenCipher.Sealed access = cipher.encrypt(grant.accessToken(), ShopService.context(domain, "access"));
-        TokenCipher.Sealed refresh = grant.refreshToken() == null ? null
-                : cipher.encrypt(grant.refreshToken(), ShopService.context(domain, "refresh"));
-        Tuple params = Tuple.tuple()
-                .addString(domain)
-                .addValue(io.vertx.core.buffer.Buffer.buffer(access.ciphertext()))
-                .addString(access.keyId())
-                .addValue(offset(grant.accessTokenExpiresAt()))
-                .addValue(refresh == null ? null : io.vertx.core.buffer.Buffer.buffer(refresh.ciphertext()))
-                .addString(refresh == null ? null : refresh.keyId())
-                .addValue(offset(grant.refreshTokenExpiresAt()))
-                .addString(grant.scopes() == null ? "" : grant.scopes())
-                .addString(apiVersion);
+        Tuple params = sealed(domain, grant).addString(grant.scopes() == null ? "" : grant.scopes()).addString(apiVersion);
         return pool.preparedQuery("""
                 INSERT INTO shops (domain, access_token, access_token_key_id, access_token_expires_at, refresh_token,
                                    refresh_token_key_id, refresh_token_expires_at, scopes, api_version, state)
@@ -132,6 +110,21 @@ public class ShopTokens {
                         Log.warnf("Shop %s paused: %s", domain, reason);
                     }
                 }).replaceWithVoid();
+    }
+
+    /** $1 domain, $2..$4 sealed access token, key id, expiry, $5..$7 the same for the refresh token. */
+    private Tuple sealed(String domain, TokenGrant grant) {
+        TokenCipher.Sealed access = cipher.encrypt(grant.accessToken(), ShopService.context(domain, "access"));
+        TokenCipher.Sealed refresh = grant.refreshToken() == null ? null
+                : cipher.encrypt(grant.refreshToken(), ShopService.context(domain, "refresh"));
+        return Tuple.tuple()
+                .addString(domain)
+                .addValue(Buffer.buffer(access.ciphertext()))
+                .addString(access.keyId())
+                .addValue(offset(grant.accessTokenExpiresAt()))
+                .addValue(refresh == null ? null : Buffer.buffer(refresh.ciphertext()))
+                .addString(refresh == null ? null : refresh.keyId())
+                .addValue(offset(grant.refreshTokenExpiresAt()));
     }
 
     private static OffsetDateTime offset(Instant instant) {
