@@ -71,8 +71,6 @@ CREATE TABLE shipments (
     -- Set while a worker syncs the shipment; a worker that dies leaves it claimable after this.
     sync_claimed_until        TIMESTAMPTZ,
     synced_at                 TIMESTAMPTZ,
-    -- Set when a fulfillmentCreate got no clear answer: the next attempt looks for it before creating.
-    sync_ambiguous            BOOLEAN     NOT NULL DEFAULT FALSE,
     shopify_fulfillment_ids   TEXT[]      NOT NULL DEFAULT '{}',
     shopify_fulfillment_order_ids TEXT[]  NOT NULL DEFAULT '{}',
     last_error_code           TEXT,

@@ -103,19 +103,14 @@ public class FulfillmentSync {
         }
         JsonObject input = new JsonObject().put("notifyCustomer", ctx.notifyCustomer()).put("trackingInfo", tracking)
                 .put("lineItemsByFulfillmentOrder", byFo);
-        return markAmbiguous(ctx.id())
-                .chain(() -> shopify.mutateOnce(ctx.shop(), "FulfillmentCreate", Map.of("fulfillment", input.getMap())))
+        return shopify.mutateOnce(ctx.shop(), "FulfillmentCreate", Map.of("fulfillment", input.getMap()))
                 .chain(result -> {
                     if (result instanceof ShopifyResult.Success s) {
                         fulfillments.add(s.data().getJsonObject("fulfillmentCreate").getJsonObject("fulfillment").getString("id"));
                         fos.addAll(create.linesByFulfillmentOrder().keySet());
                         return create(ctx, creates, index + 1, fulfillments, fos);
                     }
-                    if (result.retryable()) {
-                        return unsuccessful(ctx, result);
-                    }
-                    // A definite refusal: nothing was created, so the next attempt need not look for it.
-                    return clearAmbiguous(ctx.id()).chain(() -> unsuccessful(ctx, result));
+                    return unsuccessful(ctx, result);
                 });
     }
 
@@ -167,8 +162,7 @@ public class FulfillmentSync {
         String[] foIds = new HashSet<>(fos).toArray(String[]::new);
         return pool.withTransaction(c -> c.preparedQuery("""
                 UPDATE shipments SET sync_status = 'synced', synced_at = now(), sync_retry_count = 0,
-                       sync_pending_until = NULL, sync_claimed_until = NULL, sync_ambiguous = FALSE,
-                       shopify_fulfillment_ids = $2,
+                       sync_pending_until = NULL, sync_claimed_until = NULL, shopify_fulfillment_ids = $2,
                        shopify_fulfillment_order_ids = $3, last_error_code = NULL, last_error_message = NULL,
                        last_error_message_ja = NULL, updated_at = now()
                 WHERE id = $1 AND status = 'shipped' AND sync_status = 'pending'""")
@@ -210,14 +204,6 @@ public class FulfillmentSync {
                 .execute(Tuple.of(ctx.id(), syncStatus, code, en, ja))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()
                         : attempt(c, ctx.id(), outcome, code, en, ja, null)));
-    }
-
-    private Uni<Void> markAmbiguous(long id) {
-        return pool.preparedQuery("UPDATE shipments SET sync_ambiguous = TRUE WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
-    }
-
-    private Uni<Void> clearAmbiguous(long id) {
-        return pool.preparedQuery("UPDATE shipments SET sync_ambiguous = FALSE WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
     }
 
     static Uni<Void> attempt(io.vertx.mutiny.sqlclient.SqlClient c, long id, String outcome, String code, String en,
