@@ -70,6 +70,8 @@ CREATE TABLE shipments (
     sync_pending_until        TIMESTAMPTZ,
     -- Set while a worker syncs the shipment; a worker that dies leaves it claimable after this.
     sync_claimed_until        TIMESTAMPTZ,
+    -- Fencing token of the current claim: a worker whose claim was taken over can no longer write.
+    sync_claim_token          UUID,
     synced_at                 TIMESTAMPTZ,
     shopify_fulfillment_ids   TEXT[]      NOT NULL DEFAULT '{}',
     shopify_fulfillment_order_ids TEXT[]  NOT NULL DEFAULT '{}',

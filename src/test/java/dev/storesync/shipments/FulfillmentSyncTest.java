@@ -291,6 +291,46 @@ class FulfillmentSyncTest {
     }
 
     @Test
+    void shouldNotCreateWhenAnotherWorkerTookTheClaimOver() throws Exception {
+        SimOrder order = store.shop.order().line("SLOW-1", 1, vendorName).createRouted();
+        long orderId = store.importOrder(order);
+        sim.faults().next(1).shop(store.domain).operation("OrderFulfillmentOrders").delay(Duration.ofSeconds(3));
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("SLOW-1"), 1, "TRK-" + UUID.randomUUID());
+
+        // While the first worker waits for Shopify, its lease is taken over (as after a long stall).
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() -> claimToken(shipmentId) != null);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("""
+                        UPDATE shipments SET sync_claim_token = gen_random_uuid(),
+                               sync_claimed_until = now() + interval '1 hour' WHERE id = ?""")) {
+            ps.setLong(1, shipmentId);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        Thread.sleep(4000);
+        assertThat(sim.operations(store.domain, "FulfillmentCreate")).isEmpty();
+        assertThat(shipment(shipmentId).getString("syncStatus")).isEqualTo("pending");
+
+        // The claim's holder "dies": the lease ends and the shipment is synced, once.
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE shipments SET sync_claimed_until = now() WHERE id = ?")) {
+            ps.setLong(1, shipmentId);
+            ps.executeUpdate();
+        }
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(10));
+        assertThat(store.shop.fulfillments(order.id())).hasSize(1);
+    }
+
+    private String claimToken(long shipmentId) throws java.sql.SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT sync_claim_token FROM shipments WHERE id = ?")) {
+            ps.setLong(1, shipmentId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Test
     void shouldHoldShipmentsOfAPausedShopAndSyncThemOnResume() {
         SimOrder order = store.shop.order().line("CAN-1", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Syncs one claimed shipment: re-reads the order's fulfillment orders, then adopts, creates,
@@ -43,13 +44,17 @@ public class FulfillmentSync {
         this.transientSchedule = new RetrySchedule(config.transientRetryBase(), config.retryCap());
     }
 
-    private record Context(long id, String tracking, String company, String url, boolean notifyCustomer, int retries,
+    /** A claimed shipment and the fencing token of that claim. */
+    public record Claim(long shipmentId, UUID token) {
+    }
+
+    private record Context(UUID token, long id, String tracking, String company, String url, boolean notifyCustomer, int retries,
             Instant createdAt, boolean cancelledOrder, String orderGid, String shop, List<FulfillmentPlan.ShipmentLine> lines,
             Set<String> claimedElsewhere) {
     }
 
-    public Uni<Void> sync(long shipmentId) {
-        return load(shipmentId).chain(ctx -> {
+    public Uni<Void> sync(Claim claim) {
+        return load(claim).chain(ctx -> {
             if (ctx == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -103,7 +108,8 @@ public class FulfillmentSync {
         }
         JsonObject input = new JsonObject().put("notifyCustomer", ctx.notifyCustomer()).put("trackingInfo", tracking)
                 .put("lineItemsByFulfillmentOrder", byFo);
-        return shopify.mutateOnce(ctx.shop(), "FulfillmentCreate", Map.of("fulfillment", input.getMap()))
+        return fence(ctx).chain(owned -> !owned ? Uni.createFrom().voidItem()
+                : shopify.mutateOnce(ctx.shop(), "FulfillmentCreate", Map.of("fulfillment", input.getMap()))
                 .chain(result -> {
                     if (result instanceof ShopifyResult.Success s) {
                         fulfillments.add(s.data().getJsonObject("fulfillmentCreate").getJsonObject("fulfillment").getString("id"));
@@ -111,6 +117,24 @@ public class FulfillmentSync {
                         return create(ctx, creates, index + 1, fulfillments, fos);
                     }
                     return unsuccessful(ctx, result);
+                }));
+    }
+
+    /**
+     * Renews this worker's claim right before a fulfillmentCreate and tells whether it still holds
+     * it. The create is bounded by the client's timeout, well under the lease, so no other worker
+     * can read the FOs and create too while this one's create is in flight.
+     */
+    private Uni<Boolean> fence(Context ctx) {
+        return pool.preparedQuery("""
+                UPDATE shipments SET sync_claimed_until = now() + $3 * interval '1 millisecond'
+                WHERE id = $1 AND sync_claim_token = $2 AND status = 'shipped' AND sync_status = 'pending'""")
+                .execute(Tuple.of(ctx.id(), ctx.token(), config.lease().toMillis()))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        Log.infof("Shipment %d: claim lost or shipment changed before creating; leaving it", ctx.id());
+                    }
+                    return rows.rowCount() == 1;
                 });
     }
 
@@ -149,9 +173,9 @@ public class FulfillmentSync {
                        sync_pending_until = now() + $3 * interval '1 millisecond', sync_claimed_until = NULL,
                        last_error_code = $4,
                        last_error_message = $5, last_error_message_ja = $6, updated_at = now()
-                WHERE id = $1 AND sync_status = 'pending' RETURNING sync_pending_until""")
+                WHERE id = $1 AND sync_status = 'pending' AND sync_claim_token = $7 RETURNING sync_pending_until""")
                 .execute(Tuple.tuple().addLong(ctx.id()).addInteger(attempt).addLong(delay.toMillis()).addString(code)
-                        .addString(en).addString(ja))
+                        .addString(en).addString(ja).addUUID(ctx.token()))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()
                         : attempt(c, ctx.id(), outcome, code, en, ja, rows.iterator().next().getOffsetDateTime("sync_pending_until"))))
                 .invoke(() -> Log.infof("Shipment %d: %s; attempt %d, next in %s", ctx.id(), code, attempt, delay));
@@ -165,8 +189,8 @@ public class FulfillmentSync {
                        sync_pending_until = NULL, sync_claimed_until = NULL, shopify_fulfillment_ids = $2,
                        shopify_fulfillment_order_ids = $3, last_error_code = NULL, last_error_message = NULL,
                        last_error_message_ja = NULL, updated_at = now()
-                WHERE id = $1 AND status = 'shipped' AND sync_status = 'pending'""")
-                .execute(Tuple.of(ctx.id(), fulfillmentIds, foIds))
+                WHERE id = $1 AND status = 'shipped' AND sync_status = 'pending' AND sync_claim_token = $4""")
+                .execute(Tuple.of(ctx.id(), fulfillmentIds, foIds, ctx.token()))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
                         : attempt(c, ctx.id(), outcome, null, "Fulfillment " + String.join(", ", fulfillments)
                                 + " in Shopify.", "Shopifyのフルフィルメント " + String.join(", ", fulfillments) + "。", null)
@@ -176,13 +200,24 @@ public class FulfillmentSync {
                         Log.infof("Shipment %d %s: %s", ctx.id(), outcome, fulfillments);
                         return Uni.createFrom().voidItem();
                     }
-                    // Cancelled while we were creating: take the fulfillment back so Shopify matches.
-                    Log.infof("Shipment %d was cancelled during its sync; cancelling %s in Shopify", ctx.id(), fulfillments);
-                    Uni<Void> undo = Uni.createFrom().voidItem();
-                    for (String id : fulfillments) {
-                        undo = undo.chain(() -> shopify.query(ctx.shop(), "FulfillmentCancel", Map.of("id", id)).replaceWithVoid());
-                    }
-                    return undo;
+                    return pool.preparedQuery("SELECT status FROM shipments WHERE id = $1").execute(Tuple.of(ctx.id()))
+                            .chain(rows -> {
+                                boolean cancelled = rows.rowCount() == 1
+                                        && "cancelled".equals(rows.iterator().next().getString("status"));
+                                if (!cancelled) {
+                                    // Another worker holds the shipment now; it re-reads and adopts what we made.
+                                    return Uni.createFrom().voidItem();
+                                }
+                                // Cancelled while we were creating: take the fulfillment back so Shopify matches.
+                                Log.infof("Shipment %d was cancelled during its sync; cancelling %s in Shopify",
+                                        ctx.id(), fulfillments);
+                                Uni<Void> undo = Uni.createFrom().voidItem();
+                                for (String id : fulfillments) {
+                                    undo = undo.chain(() -> shopify.query(ctx.shop(), "FulfillmentCancel",
+                                            Map.of("id", id)).replaceWithVoid());
+                                }
+                                return undo;
+                            });
                 });
     }
 
@@ -200,8 +235,8 @@ public class FulfillmentSync {
                 UPDATE shipments SET sync_status = $2, sync_pending_until = NULL, sync_claimed_until = NULL,
                        last_retry_at = now(),
                        last_error_code = $3, last_error_message = $4, last_error_message_ja = $5, updated_at = now()
-                WHERE id = $1 AND sync_status = 'pending'""")
-                .execute(Tuple.of(ctx.id(), syncStatus, code, en, ja))
+                WHERE id = $1 AND sync_status = 'pending' AND sync_claim_token = $6""")
+                .execute(Tuple.of(ctx.id(), syncStatus, code, en, ja, ctx.token()))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()
                         : attempt(c, ctx.id(), outcome, code, en, ja, null)));
     }
@@ -215,7 +250,8 @@ public class FulfillmentSync {
                 .replaceWithVoid();
     }
 
-    private Uni<Context> load(long id) {
+    private Uni<Context> load(Claim claim) {
+        long id = claim.shipmentId();
         return pool.preparedQuery("""
                 SELECT s.id, s.tracking_number, s.tracking_company, s.tracking_url, s.notify_customer, s.sync_retry_count,
                        s.created_at, s.status, s.sync_status, o.id AS order_id, o.gid AS order_gid, o.cancelled_at,
@@ -246,7 +282,7 @@ public class FulfillmentSync {
                                 rs.forEach(r -> out.add(r.getString("f")));
                                 return out;
                             });
-                    return Uni.combine().all().unis(lines, claimed).asTuple().map(t -> new Context(id,
+                    return Uni.combine().all().unis(lines, claimed).asTuple().map(t -> new Context(claim.token(), id,
                             s.getString("tracking_number"), s.getString("tracking_company"), s.getString("tracking_url"),
                             s.getBoolean("notify_customer"), s.getInteger("sync_retry_count"),
                             s.getOffsetDateTime("created_at").toInstant(), s.getValue("cancelled_at") != null,

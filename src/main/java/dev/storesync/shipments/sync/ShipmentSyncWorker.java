@@ -35,9 +35,10 @@ public class ShipmentSyncWorker {
                 ORDER BY s.sync_pending_until, s.id
                 LIMIT $1
                 FOR UPDATE OF s SKIP LOCKED)
-            UPDATE shipments s SET sync_claimed_until = now() + $2 * interval '1 millisecond', updated_at = now()
+            UPDATE shipments s SET sync_claimed_until = now() + $2 * interval '1 millisecond',
+                   sync_claim_token = gen_random_uuid(), updated_at = now()
             FROM due WHERE s.id = due.id
-            RETURNING s.id, s.order_id""";
+            RETURNING s.id, s.order_id, s.sync_claim_token""";
 
     private final Pool pool;
     private final FulfillmentSync sync;
@@ -86,8 +87,9 @@ public class ShipmentSyncWorker {
     public Uni<Integer> round() {
         return pool.preparedQuery(CLAIM).execute(Tuple.of(config.batchSize(), config.lease().toMillis()))
                 .chain(rows -> {
-                    Map<Long, List<Long>> byOrder = new LinkedHashMap<>();
-                    rows.forEach(r -> byOrder.computeIfAbsent(r.getLong("order_id"), k -> new ArrayList<>()).add(r.getLong("id")));
+                    Map<Long, List<FulfillmentSync.Claim>> byOrder = new LinkedHashMap<>();
+                    rows.forEach(r -> byOrder.computeIfAbsent(r.getLong("order_id"), k -> new ArrayList<>())
+                            .add(new FulfillmentSync.Claim(r.getLong("id"), r.getUUID("sync_claim_token"))));
                     int claimed = rows.rowCount();
                     if (claimed == 0) {
                         return Uni.createFrom().item(0);
@@ -99,11 +101,12 @@ public class ShipmentSyncWorker {
     }
 
     // Shipments of one order go one after another: each changes the FOs' remaining quantities.
-    private Uni<Void> syncInTurn(List<Long> shipmentIds) {
+    private Uni<Void> syncInTurn(List<FulfillmentSync.Claim> claims) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Long id : shipmentIds) {
-            chain = chain.chain(() -> sync.sync(id).onFailure().recoverWithUni(e -> {
-                Log.errorf(e, "Shipment %d: sync failed unexpectedly; it will be retried after its lease", id);
+        for (FulfillmentSync.Claim claim : claims) {
+            chain = chain.chain(() -> sync.sync(claim).onFailure().recoverWithUni(e -> {
+                Log.errorf(e, "Shipment %d: sync failed unexpectedly; it will be retried after its lease",
+                        claim.shipmentId());
                 return Uni.createFrom().voidItem();
             }));
         }
