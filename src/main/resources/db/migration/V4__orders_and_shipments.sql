@@ -72,6 +72,8 @@ CREATE TABLE shipments (
     sync_claimed_until        TIMESTAMPTZ,
     -- Fencing token of the current claim: a worker whose claim was taken over can no longer write.
     sync_claim_token          UUID,
+    -- Set when Shopify signals (or an operator asks) during an attempt: that attempt retries at once.
+    sync_nudged_at            TIMESTAMPTZ,
     synced_at                 TIMESTAMPTZ,
     shopify_fulfillment_ids   TEXT[]      NOT NULL DEFAULT '{}',
     shopify_fulfillment_order_ids TEXT[]  NOT NULL DEFAULT '{}',

@@ -78,8 +78,8 @@ public class ShipmentActions {
     /** Requeues one shipment whose sync failed or is waiting: it is attempted at once with a fresh schedule. */
     public Uni<ShipmentDtos.View> retry(long id) {
         return pool.preparedQuery("""
-                UPDATE shipments SET sync_status = 'pending', sync_pending_until = now(), sync_retry_count = 0,
-                       updated_at = now()
+                UPDATE shipments SET sync_status = 'pending', sync_pending_until = now(), sync_nudged_at = now(),
+                       sync_retry_count = 0, updated_at = now()
                 WHERE id = $1 AND status = 'shipped' AND sync_status IN ('failed', 'pending') RETURNING id""")
                 .execute(Tuple.of(id)).chain(rows -> {
                     if (rows.rowCount() == 0) {

@@ -177,6 +177,32 @@ class FulfillmentSyncTest {
     }
 
     @Test
+    void shouldRetryAtOnceWhenShopifySignalsDuringAnAttempt() throws Exception {
+        SimOrder order = store.shop.order().line("RACE-1", 1, vendorName).create();
+        long orderId = store.importOrder(order);
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("RACE-1"), 1, "TRK-" + UUID.randomUUID());
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipment(shipmentId).getInt("syncRetryCount") >= 1);
+        String firstClaim = claimToken(shipmentId);
+
+        sim.faults().next(1).shop(store.domain).operation("OrderFulfillmentOrders").delay(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !java.util.Objects.equals(claimToken(shipmentId), firstClaim));
+        // What the fulfillment_orders/* handler does, while attempt 2 waits for Shopify.
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE shipments SET sync_pending_until = now(), sync_nudged_at = now() WHERE id = ?")) {
+            ps.setLong(1, shipmentId);
+            ps.executeUpdate();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipment(shipmentId).getInt("syncRetryCount") >= 2);
+        List<Map<String, String>> history = shipment(shipmentId).getList("syncHistory");
+        Duration scheduled = Duration.between(Instant.parse(history.get(1).get("at")),
+                Instant.parse(history.get(1).get("nextAttemptAt")));
+        assertThat(scheduled).isLessThan(Duration.ofMillis(500));
+    }
+
+    @Test
     void shouldSyncWhenAHoldIsReleased() {
         SimOrder order = store.shop.order().line("TRAY-1", 1, vendorName).create();
         var fo = order.fulfillmentOrder().lines("TRAY-1").create().placeOnHold("AWAITING_PAYMENT", "bank transfer");

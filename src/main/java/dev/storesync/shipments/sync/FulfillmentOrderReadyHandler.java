@@ -56,7 +56,7 @@ public class FulfillmentOrderReadyHandler implements WebhookHandler {
                 return Uni.createFrom().voidItem();
             }
             return pool.preparedQuery("""
-                    UPDATE shipments s SET sync_pending_until = now(), updated_at = now()
+                    UPDATE shipments s SET sync_pending_until = now(), sync_nudged_at = now(), updated_at = now()
                     FROM orders o
                     WHERE o.id = s.order_id AND o.shop_id = $1 AND o.gid = $2
                       AND s.status = 'shipped' AND s.sync_status = 'pending'""")

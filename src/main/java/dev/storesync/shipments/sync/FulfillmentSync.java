@@ -170,7 +170,9 @@ public class FulfillmentSync {
         Duration delay = schedule.delayAfter(attempt);
         return pool.withTransaction(c -> c.preparedQuery("""
                 UPDATE shipments SET sync_retry_count = $2, last_retry_at = now(),
-                       sync_pending_until = now() + $3 * interval '1 millisecond', sync_claimed_until = NULL,
+                       sync_pending_until = CASE WHEN sync_nudged_at IS NULL
+                                                 THEN now() + $3 * interval '1 millisecond' ELSE now() END,
+                       sync_nudged_at = NULL, sync_claimed_until = NULL,
                        last_error_code = $4,
                        last_error_message = $5, last_error_message_ja = $6, updated_at = now()
                 WHERE id = $1 AND sync_status = 'pending' AND sync_claim_token = $7 RETURNING sync_pending_until""")

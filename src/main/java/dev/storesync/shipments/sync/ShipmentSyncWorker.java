@@ -36,7 +36,7 @@ public class ShipmentSyncWorker {
                 LIMIT $1
                 FOR UPDATE OF s SKIP LOCKED)
             UPDATE shipments s SET sync_claimed_until = now() + $2 * interval '1 millisecond',
-                   sync_claim_token = gen_random_uuid(), updated_at = now()
+                   sync_claim_token = gen_random_uuid(), sync_nudged_at = NULL, updated_at = now()
             FROM due WHERE s.id = due.id
             RETURNING s.id, s.order_id, s.sync_claim_token""";
 
