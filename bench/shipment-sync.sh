@@ -29,6 +29,8 @@
 #   SYNC_TIMEOUT (120)    seconds to wait after each registration phase for nothing to be pending
 #   BUCKET (20000/1000)   the simulated shop's GraphQL cost bucket: size / restore per second
 #                         (Shopify Plus; the simulator's default 2000/100 is a standard shop)
+#   SIM_NODELAY (true)    false = leave Nagle on in the simulator's JDK HTTP server, as the tests run
+#                         it: each Admin API call then waits ~40 ms for a delayed ACK (not Shopify-like)
 #   SKIP_BUILD (unset)    1 = use the existing target/ (quarkus-app and test-classes)
 #   DRIVER_OPTS (-Xmx512m -XX:+UseSerialGC)   JVM options of the driver (and simulator)
 #   JAVA_OPTS (unset)     JVM options of the service (--start only)
@@ -125,7 +127,7 @@ case "$BASE_URL" in
 esac
 export BASE_URL ADMIN_KEY CLIENT_SECRET SIM_PORT CLIENT_ID="${CLIENT_ID:-bench-client-id}"
 
-echo "== driver: SHIPMENTS=${SHIPMENTS:-2000} WARMUP=${WARMUP:-200} CONCURRENCY=${CONCURRENCY:-8} RATE=${RATE:-0} BUCKET=${BUCKET:-20000/1000}"
+echo "== driver: SHIPMENTS=${SHIPMENTS:-2000} WARMUP=${WARMUP:-200} CONCURRENCY=${CONCURRENCY:-8} RATE=${RATE:-0} BUCKET=${BUCKET:-20000/1000} SIM_NODELAY=${SIM_NODELAY:-true}"
 # shellcheck disable=SC2086
 java $DRIVER_OPTS -cp "target/test-classes:target/classes:$(cat "$OUT/classpath")" \
   dev.storesync.bench.ShipmentSyncBench &
@@ -135,6 +137,7 @@ wait "$DRIVER_PID" || status=$?
 DRIVER_PID=""
 
 if $START; then
+  curl -fs "$BASE_URL/q/metrics" >"$OUT/metrics.txt" 2>/dev/null || true
   echo "== service log ($OUT/app.log): $(grep -c ' WARN ' "$OUT/app.log" || true) WARN, $(grep -c ' ERROR ' "$OUT/app.log" || true) ERROR lines"
   grep -E ' (WARN|ERROR) ' "$OUT/app.log" | sed -E 's/^[0-9:.]+ //; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -10 || true
 fi

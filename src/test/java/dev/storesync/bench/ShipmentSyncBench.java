@@ -95,6 +95,10 @@ public final class ShipmentSyncBench {
 
     public static void main(String[] args) throws Exception {
         Config config = Config.fromEnv();
+        // The JDK HTTP server leaves Nagle on: its answer (headers, then body) then waits for the
+        // client's delayed ACK, about 40 ms a call on Linux loopback. Shopify has no such delay.
+        boolean nodelay = !"false".equals(System.getenv("SIM_NODELAY"));
+        System.setProperty("sun.net.httpserver.nodelay", Boolean.toString(nodelay));
         ShopifySimulator sim = new ShopifySimulator(config.clientId(), config.clientSecret()).start(config.simPort());
         int exit;
         try {
@@ -106,8 +110,8 @@ public final class ShipmentSyncBench {
     }
 
     private int run(ShopifySimulator sim) throws Exception {
-        log("simulator on %s; service %s; %d shipments (+%d warm-up), %d in flight, rate %s, bucket %d/%d per s",
-                sim.baseUrl(), config.baseUrl(), config.shipments(), config.warmup(), config.concurrency(),
+        log("simulator on %s (TCP_NODELAY %s); service %s; %d shipments (+%d warm-up), %d in flight, rate %s, "
+                + "bucket %d/%d per s", sim.baseUrl(), System.getProperty("sun.net.httpserver.nodelay"), config.baseUrl(), config.shipments(), config.warmup(), config.concurrency(),
                 config.rate() > 0 ? config.rate() + "/s" : "unpaced", config.bucketMax(), config.bucketRestore());
         awaitReady(Duration.ofSeconds(90));
 
@@ -162,6 +166,24 @@ public final class ShipmentSyncBench {
         List<Long> registeredToSynced = new ArrayList<>();
         List<Long> createdToSynced = new ArrayList<>();
         Instant lastSynced = null;
+        // Where the time goes, from the simulator's arrival times of each shipment's two calls.
+        Map<String, Instant> queryArrival = new HashMap<>();
+        Map<String, Instant> createArrival = new HashMap<>();
+        for (RecordedRequest r : sim.requests()) {
+            JsonObject variables = r.operationName() == null ? null
+                    : new JsonObject(r.body()).getJsonObject("variables", new JsonObject());
+            if ("OrderFulfillmentOrders".equals(r.operationName())) {
+                queryArrival.putIfAbsent(variables.getString("id"), r.at());
+            } else if ("FulfillmentCreate".equals(r.operationName())) {
+                createArrival.putIfAbsent(variables.getJsonObject("fulfillment").getJsonObject("trackingInfo")
+                        .getString("number"), r.at());
+            }
+        }
+        Map<Long, String> orderGids = new HashMap<>();
+        targets.forEach(target -> orderGids.put(target.orderId(), target.simOrder().id()));
+        List<Long> untilQuery = new ArrayList<>();
+        List<Long> queryToCreate = new ArrayList<>();
+        List<Long> createToSynced = new ArrayList<>();
         for (JsonObject s : listShipments(vendorId)) {
             Registration reg = regs.get(s.getLong("id"));
             if (reg == null) {
@@ -178,10 +200,17 @@ public final class ShipmentSyncBench {
                 registeredToSynced.add(Duration.between(reg.answeredAt(), synced).toNanos());
                 createdToSynced.add(Duration.between(Instant.parse(s.getString("createdAt")), synced).toNanos());
                 lastSynced = lastSynced == null || synced.isAfter(lastSynced) ? synced : lastSynced;
+                Instant query = queryArrival.get(orderGids.get(s.getLong("orderId")));
+                Instant create = createArrival.get(s.getString("trackingNumber"));
+                if (query != null && create != null) {
+                    untilQuery.add(Duration.between(reg.answeredAt(), query).toNanos());
+                    queryToCreate.add(Duration.between(query, create).toNanos());
+                    createToSynced.add(Duration.between(create, synced).toNanos());
+                }
             }
         }
-        long[] lat = registeredToSynced.stream().mapToLong(Long::longValue).sorted().toArray();
-        long[] server = createdToSynced.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] lat = sorted(registeredToSynced);
+        long[] server = sorted(createdToSynced);
         int synced = statuses.getOrDefault("synced", 0);
         int failed = statuses.getOrDefault("failed", 0);
         int pending = statuses.getOrDefault("pending", 0);
@@ -190,6 +219,12 @@ public final class ShipmentSyncBench {
         log("registered -> synced (client 201 -> syncedAt): min %s p50 %s p90 %s p99 %s max %s", ms(pct(lat, 0)),
                 ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)));
         log("createdAt -> syncedAt (both PostgreSQL now()): p50 %s p99 %s", ms(pct(server, 50)), ms(pct(server, 99)));
+        long[] a = sorted(untilQuery);
+        long[] b = sorted(queryToCreate);
+        long[] c = sorted(createToSynced);
+        log("  of which (p50 / p99; %d shipments with one call of each): 201 -> OrderFulfillmentOrders arrives %s / %s; "
+                + "-> FulfillmentCreate arrives %s / %s; -> syncedAt %s / %s", a.length, ms(pct(a, 50)), ms(pct(a, 99)),
+                ms(pct(b, 50)), ms(pct(b, 99)), ms(pct(c, 50)), ms(pct(c, 99)));
         log("sync throughput: %d synced between the first registration and the last syncedAt (%.1f s) = %.1f /s",
                 synced, syncSpan, syncSpan == 0 ? 0 : synced / syncSpan);
 
@@ -208,6 +243,10 @@ public final class ShipmentSyncBench {
         int throttled = shop.throttledCount() - throttledBefore;
         log("simulator: GraphQL calls by operation %s, HTTP statuses %s, THROTTLED answers %d; orders with exactly one "
                 + "fulfillment %d, with more than one %d", ops, httpStatuses, throttled, withOne, duplicates);
+
+        long[] simQuery = calibrateSimulator(sim, domain, token, targets.get(0).simOrder().id());
+        log("simulator alone (after the run, sequential): OrderFulfillmentOrders answered in p50 %s p90 %s",
+                ms(pct(simQuery, 50)), ms(pct(simQuery, 90)));
 
         System.out.printf(Locale.ROOT, "RESULT shipments=%d registered=%d reg_seconds=%.2f reg_per_s=%.0f reg_p50_ms=%.1f "
                 + "reg_p99_ms=%.1f synced=%d failed=%d pending=%d lat_p50_ms=%.0f lat_p90_ms=%.0f lat_p99_ms=%.0f "
@@ -345,6 +384,30 @@ public final class ShipmentSyncBench {
         return all;
     }
 
+    /** Times 50 sequential fulfillment-order reads straight to the simulator: its own share of a sync. */
+    private long[] calibrateSimulator(ShopifySimulator sim, String domain, String token, String orderGid)
+            throws Exception {
+        String document;
+        try (var in = ShipmentSyncBench.class.getClassLoader().getResourceAsStream("graphql/OrderFulfillmentOrders.graphql")) {
+            document = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String body = new JsonObject().put("query", document).put("variables", new JsonObject().put("id", orderGid)).encode();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sim.graphqlUrl(domain, "2026-10")))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("X-Shopify-Access-Token", token).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        long[] out = new long[50];
+        for (int i = 0; i < out.length; i++) {
+            long sent = System.nanoTime();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            out[i] = System.nanoTime() - sent;
+            if (response.statusCode() != 200 || !response.body().contains("\"fulfillmentOrders\"")) {
+                throw new IllegalStateException("simulator answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
     // --- HTTP -----------------------------------------------------------------------------------
 
     private void awaitReady(Duration timeout) throws InterruptedException {
@@ -421,6 +484,10 @@ public final class ShipmentSyncBench {
     }
 
     // --- Figures --------------------------------------------------------------------------------
+
+    private static long[] sorted(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
 
     /** The p-th percentile (nearest rank) of sorted values; 0 when empty. */
     private static long pct(long[] sorted, double p) {
