@@ -34,9 +34,11 @@
 #   SKIP_BUILD (unset)    1 = use the existing target/ (quarkus-app and test-classes)
 #   DRIVER_OPTS (-Xmx512m -XX:+UseSerialGC)   JVM options of the driver (and simulator)
 #   JAVA_OPTS (unset)     JVM options of the service (--start only)
+#   PG_LOG_MIN_DURATION_MS (200)  PostgreSQL logs statements slower than this (--start only)
 #   STORESYNC_FULFILLMENT_* etc. are passed through to the service unchanged (defaults otherwise).
-# The service log of a --start run is kept in target/bench-shipment-sync/app.log; the script ends by
-# counting its WARN/ERROR lines.
+# A --start run keeps the service log (target/bench-shipment-sync/app.log), the PostgreSQL log
+# (postgresql.log) and /q/metrics at the end (metrics.txt); the script ends by counting WARN/ERROR
+# lines and slow statements.
 # Needs: java 17, curl; with --start also a PostgreSQL server (Debian's /usr/lib/postgresql/*/bin,
 # or the embedded-postgres binaries under /tmp/embedded-pg/*/bin) and psql.
 set -euo pipefail
@@ -55,7 +57,10 @@ PGBIN=""
 cleanup() {
   if [[ -n "$DRIVER_PID" ]]; then kill "$DRIVER_PID" 2>/dev/null || true; wait "$DRIVER_PID" 2>/dev/null || true; fi
   if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
-  if [[ -n "$PGBIN" ]]; then as_postgres "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast stop >/dev/null 2>&1 || true; fi
+  if [[ -n "$PGBIN" ]]; then
+    as_postgres "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast stop >/dev/null 2>&1 || true
+    cp "$WORK/pgdata/server.log" "$OUT/postgresql.log" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -98,7 +103,7 @@ if $START; then
   as_postgres "$PGBIN/initdb" -D "$WORK/pgdata" -U storesync --auth=trust -E UTF8 >/dev/null
   PG_PORT="${PG_PORT:-$(free_port)}"
   as_postgres "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pgdata/server.log" -w \
-    -o "-h 127.0.0.1 -p $PG_PORT -k $WORK/pgdata" start >/dev/null || { cat "$WORK/pgdata/server.log" >&2; exit 1; }
+    -o "-h 127.0.0.1 -p $PG_PORT -k $WORK/pgdata -c log_min_duration_statement=${PG_LOG_MIN_DURATION_MS:-200}" start >/dev/null || { cat "$WORK/pgdata/server.log" >&2; exit 1; }
   PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=storesync psql -d postgres -qAtc 'CREATE DATABASE storesync'
   APP_PORT="${APP_PORT:-$(free_port)}"
   SIM_PORT="${SIM_PORT:-$(free_port)}"
@@ -140,5 +145,6 @@ if $START; then
   curl -fs "$BASE_URL/q/metrics" >"$OUT/metrics.txt" 2>/dev/null || true
   echo "== service log ($OUT/app.log): $(grep -c ' WARN ' "$OUT/app.log" || true) WARN, $(grep -c ' ERROR ' "$OUT/app.log" || true) ERROR lines"
   grep -E ' (WARN|ERROR) ' "$OUT/app.log" | sed -E 's/^[0-9:.]+ //; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -10 || true
+  echo "== PostgreSQL log ($OUT/postgresql.log after the stop): statements slower than ${PG_LOG_MIN_DURATION_MS:-200} ms: $(grep -c 'duration:' "$WORK/pgdata/server.log" || true)"
 fi
 exit "$status"
