@@ -133,6 +133,9 @@ esac
 export BASE_URL ADMIN_KEY CLIENT_SECRET SIM_PORT CLIENT_ID="${CLIENT_ID:-bench-client-id}"
 
 echo "== driver: SHIPMENTS=${SHIPMENTS:-2000} WARMUP=${WARMUP:-200} CONCURRENCY=${CONCURRENCY:-8} RATE=${RATE:-0} BUCKET=${BUCKET:-20000/1000} SIM_NODELAY=${SIM_NODELAY:-true}"
+if $START; then
+  export SERVICE_PID="$APP_PID" PG_PID="$(head -1 "$WORK/pgdata/postmaster.pid")"
+fi
 # shellcheck disable=SC2086
 java $DRIVER_OPTS -cp "target/test-classes:target/classes:$(cat "$OUT/classpath")" \
   dev.storesync.bench.ShipmentSyncBench &

@@ -144,6 +144,7 @@ public final class ShipmentSyncBench {
         int fulfillmentsBefore = shop.fulfillments().size();
 
         // --- Measured: registration phase -----------------------------------------------------
+        CpuSnapshot cpuBefore = CpuSnapshot.take();
         Instant phaseStart = Instant.now();
         long start = System.nanoTime();
         Map<Long, Registration> regs = register(targets, "bench");
@@ -158,6 +159,7 @@ public final class ShipmentSyncBench {
         // --- Measured: sync phase ---------------------------------------------------------------
         boolean drained = awaitNoPending(vendorId, config.syncTimeout(), shop, fulfillmentsBefore);
         double waited = (System.nanoTime() - end) / 1e9;
+        String cpu = CpuSnapshot.take().since(cpuBefore);
         log("sync: %s %.1f s after the last registration", drained ? "nothing pending" : "TIMED OUT with shipments pending",
                 waited);
 
@@ -225,6 +227,7 @@ public final class ShipmentSyncBench {
         log("  of which (p50 / p99; %d shipments with one call of each): 201 -> OrderFulfillmentOrders arrives %s / %s; "
                 + "-> FulfillmentCreate arrives %s / %s; -> syncedAt %s / %s", a.length, ms(pct(a, 50)), ms(pct(a, 99)),
                 ms(pct(b, 50)), ms(pct(b, 99)), ms(pct(c, 50)), ms(pct(c, 99)));
+        log("CPU from the first registration until nothing was pending: %s", cpu);
         log("sync throughput: %d synced between the first registration and the last syncedAt (%.1f s) = %.1f /s",
                 synced, syncSpan, syncSpan == 0 ? 0 : synced / syncSpan);
 
@@ -481,6 +484,75 @@ public final class ShipmentSyncBench {
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+    }
+
+    /**
+     * CPU ticks of the machine (/proc/stat) and of the processes involved: the service
+     * ({@code SERVICE_PID}), PostgreSQL ({@code PG_PID}, the postmaster, with its backends) and this
+     * JVM (driver and simulator). Empty on systems without /proc.
+     */
+    private record CpuSnapshot(long nanos, long busy, long idle, long service, long postgres, long driver) {
+
+        static CpuSnapshot take() {
+            try {
+                String[] cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                long idle = 0;
+                for (int i = 1; i < cpu.length && i <= 8; i++) {
+                    long v = Long.parseLong(cpu[i]);
+                    if (i == 4 || i == 5) {
+                        idle += v;
+                    } else {
+                        busy += v;
+                    }
+                }
+                long pg = 0;
+                String pgPid = System.getenv("PG_PID");
+                if (pgPid != null && !pgPid.isBlank()) {
+                    long postmaster = Long.parseLong(pgPid.trim());
+                    pg = ticks(postmaster, true) + ProcessHandle.of(postmaster).stream().flatMap(ProcessHandle::children)
+                            .mapToLong(child -> ticks(child.pid(), false)).sum();
+                }
+                String app = System.getenv("SERVICE_PID");
+                return new CpuSnapshot(System.nanoTime(), busy, idle,
+                        app == null || app.isBlank() ? 0 : ticks(Long.parseLong(app.trim()), false), pg,
+                        ticks(ProcessHandle.current().pid(), false));
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        /** utime + stime (and the reaped children's, for the postmaster) in clock ticks. */
+        private static long ticks(long pid, boolean withChildren) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                return withChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+            } catch (Exception e) {
+                return 0;
+            }
+        }
+
+        /** Shares of one core (100% = one core busy) since {@code before}. */
+        String since(CpuSnapshot before) {
+            if (before == null) {
+                return "n/a";
+            }
+            double seconds = (nanos - before.nanos) / 1e9;
+            double hz = 100.0; // USER_HZ on Linux
+            long busyTicks = busy - before.busy;
+            long ours = (service - before.service) + (postgres - before.postgres) + (driver - before.driver);
+            return String.format(Locale.ROOT, "%.1f s; in %% of one core: service %.0f, PostgreSQL %.0f, driver+simulator "
+                    + "%.0f, other processes %.0f, idle %.0f (of %d cores)", seconds,
+                    pctOfCore(service - before.service, seconds, hz), pctOfCore(postgres - before.postgres, seconds, hz),
+                    pctOfCore(driver - before.driver, seconds, hz), pctOfCore(Math.max(0, busyTicks - ours), seconds, hz),
+                    pctOfCore(idle - before.idle, seconds, hz), Runtime.getRuntime().availableProcessors());
+        }
+
+        private static double pctOfCore(long ticks, double seconds, double hz) {
+            return ticks / hz / seconds * 100;
+        }
     }
 
     // --- Figures --------------------------------------------------------------------------------
