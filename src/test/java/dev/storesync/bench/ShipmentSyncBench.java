@@ -86,6 +86,7 @@ public final class ShipmentSyncBench {
     private final Config config;
     private final HttpClient http;
     private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private double lowestBucket = Double.MAX_VALUE;
 
     private ShipmentSyncBench(Config config) {
         this.config = config;
@@ -157,6 +158,7 @@ public final class ShipmentSyncBench {
                 ms(regLatency.length == 0 ? 0 : regLatency[regLatency.length - 1]));
 
         // --- Measured: sync phase ---------------------------------------------------------------
+        lowestBucket = Double.MAX_VALUE;
         boolean drained = awaitNoPending(vendorId, config.syncTimeout(), shop, fulfillmentsBefore);
         double waited = (System.nanoTime() - end) / 1e9;
         String cpu = CpuSnapshot.take().since(cpuBefore);
@@ -244,8 +246,9 @@ public final class ShipmentSyncBench {
             duplicates += n > 1 ? 1 : 0;
         }
         int throttled = shop.throttledCount() - throttledBefore;
-        log("simulator: GraphQL calls by operation %s, HTTP statuses %s, THROTTLED answers %d; orders with exactly one "
-                + "fulfillment %d, with more than one %d", ops, httpStatuses, throttled, withOne, duplicates);
+        log("simulator: GraphQL calls by operation %s, HTTP statuses %s, THROTTLED answers %d, cost bucket at least "
+                + "%.0f of %d available (sampled every 250 ms); orders with exactly one fulfillment %d, with more than "
+                + "one %d", ops, httpStatuses, throttled, lowestBucket, config.bucketMax(), withOne, duplicates);
 
         long[] simQuery = calibrateSimulator(sim, domain, token, targets.get(0).simOrder().id());
         log("simulator alone (after the run, sequential): OrderFulfillmentOrders answered in p50 %s p90 %s",
@@ -253,10 +256,10 @@ public final class ShipmentSyncBench {
 
         System.out.printf(Locale.ROOT, "RESULT shipments=%d registered=%d reg_seconds=%.2f reg_per_s=%.0f reg_p50_ms=%.1f "
                 + "reg_p99_ms=%.1f synced=%d failed=%d pending=%d lat_p50_ms=%.0f lat_p90_ms=%.0f lat_p99_ms=%.0f "
-                + "lat_max_ms=%.0f sync_per_s=%.1f throttled=%d duplicate_fulfillments=%d%n",
+                + "lat_max_ms=%.0f sync_per_s=%.1f throttled=%d bucket_min=%.0f duplicate_fulfillments=%d%n",
                 targets.size(), regs.size(), regSeconds, throughput, pct(regLatency, 50) / 1e6, pct(regLatency, 99) / 1e6,
                 synced, failed, pending, pct(lat, 50) / 1e6, pct(lat, 90) / 1e6, pct(lat, 99) / 1e6, pct(lat, 100) / 1e6,
-                syncSpan == 0 ? 0 : synced / syncSpan, throttled, duplicates);
+                syncSpan == 0 ? 0 : synced / syncSpan, throttled, lowestBucket, duplicates);
         return regs.size() == targets.size() && drained ? 0 : 2;
     }
 
@@ -350,6 +353,23 @@ public final class ShipmentSyncBench {
         return out;
     }
 
+    /** The simulated shop's cost bucket level now (package-private in the simulator, so by reflection); NaN if unknown. */
+    private static double bucketAvailable(SimShop shop) {
+        try {
+            java.lang.reflect.Method bucket = SimShop.class.getDeclaredMethod("costBucket");
+            bucket.setAccessible(true);
+            Object leaky = bucket.invoke(shop);
+            java.lang.reflect.Method status = leaky.getClass().getDeclaredMethod("status");
+            status.setAccessible(true);
+            Object throttleStatus = status.invoke(leaky);
+            java.lang.reflect.Method available = throttleStatus.getClass().getDeclaredMethod("currentlyAvailable");
+            available.setAccessible(true);
+            return (double) available.invoke(throttleStatus);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Waits until the vendor has no pending shipment; prints progress from the simulator's side. */
     private boolean awaitNoPending(long vendorId, Duration timeout, SimShop shop, int fulfillmentsBefore)
             throws Exception {
@@ -366,8 +386,10 @@ public final class ShipmentSyncBench {
             if (System.nanoTime() > deadline) {
                 return false;
             }
+            lowestBucket = Math.min(lowestBucket, bucketAvailable(shop));
             if (fulfillmentsBefore >= 0 && System.nanoTime() > nextReport) {
-                log("  ... %d fulfillments created in Shopify so far", shop.fulfillments().size() - fulfillmentsBefore);
+                log("  ... %d fulfillments created in Shopify so far; cost bucket %.0f available",
+                        shop.fulfillments().size() - fulfillmentsBefore, bucketAvailable(shop));
                 nextReport += Duration.ofSeconds(10).toNanos();
             }
             Thread.sleep(250);
@@ -399,6 +421,7 @@ public final class ShipmentSyncBench {
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .header("X-Shopify-Access-Token", token).POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long[] out = new long[50];
+        JsonObject cost = null;
         for (int i = 0; i < out.length; i++) {
             long sent = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -406,7 +429,10 @@ public final class ShipmentSyncBench {
             if (response.statusCode() != 200 || !response.body().contains("\"fulfillmentOrders\"")) {
                 throw new IllegalStateException("simulator answered " + response.statusCode() + ": " + response.body());
             }
+            cost = new JsonObject(response.body()).getJsonObject("extensions").getJsonObject("cost");
         }
+        log("OrderFulfillmentOrders of a synced single-line order: requested cost %s, actual cost %s",
+                cost.getValue("requestedQueryCost"), cost.getValue("actualQueryCost"));
         Arrays.sort(out);
         return out;
     }
