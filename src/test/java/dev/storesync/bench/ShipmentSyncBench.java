@@ -86,7 +86,7 @@ public final class ShipmentSyncBench {
     private final Config config;
     private final HttpClient http;
     private final String run = Long.toString(System.currentTimeMillis(), 36);
-    private double lowestBucket = Double.MAX_VALUE;
+    private volatile double lowestBucket = Double.NaN;
 
     private ShipmentSyncBench(Config config) {
         this.config = config;
@@ -146,6 +146,14 @@ public final class ShipmentSyncBench {
 
         // --- Measured: registration phase -----------------------------------------------------
         CpuSnapshot cpuBefore = CpuSnapshot.take();
+        lowestBucket = bucketAvailable(shop);
+        var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "bucket-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sampler.scheduleAtFixedRate(() -> lowestBucket = Math.min(lowestBucket, bucketAvailable(shop)), 100, 100,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         Instant phaseStart = Instant.now();
         long start = System.nanoTime();
         Map<Long, Registration> regs = register(targets, "bench");
@@ -158,8 +166,8 @@ public final class ShipmentSyncBench {
                 ms(regLatency.length == 0 ? 0 : regLatency[regLatency.length - 1]));
 
         // --- Measured: sync phase ---------------------------------------------------------------
-        lowestBucket = Double.MAX_VALUE;
         boolean drained = awaitNoPending(vendorId, config.syncTimeout(), shop, fulfillmentsBefore);
+        sampler.shutdownNow();
         double waited = (System.nanoTime() - end) / 1e9;
         String cpu = CpuSnapshot.take().since(cpuBefore);
         log("sync: %s %.1f s after the last registration", drained ? "nothing pending" : "TIMED OUT with shipments pending",
@@ -247,7 +255,7 @@ public final class ShipmentSyncBench {
         }
         int throttled = shop.throttledCount() - throttledBefore;
         log("simulator: GraphQL calls by operation %s, HTTP statuses %s, THROTTLED answers %d, cost bucket at least "
-                + "%.0f of %d available (sampled every 250 ms); orders with exactly one fulfillment %d, with more than "
+                + "%.0f of %d available (sampled every 100 ms from the first registration on); orders with exactly one fulfillment %d, with more than "
                 + "one %d", ops, httpStatuses, throttled, lowestBucket, config.bucketMax(), withOne, duplicates);
 
         long[] simQuery = calibrateSimulator(sim, domain, token, targets.get(0).simOrder().id());
@@ -386,7 +394,6 @@ public final class ShipmentSyncBench {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            lowestBucket = Math.min(lowestBucket, bucketAvailable(shop));
             if (fulfillmentsBefore >= 0 && System.nanoTime() > nextReport) {
                 log("  ... %d fulfillments created in Shopify so far; cost bucket %.0f available",
                         shop.fulfillments().size() - fulfillmentsBefore, bucketAvailable(shop));
