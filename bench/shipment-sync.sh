@@ -20,6 +20,7 @@
 #   STORESYNC_SHOPIFY_CLIENT_SECRET=bench-secret ... java -jar target/quarkus-app/quarkus-run.jar
 # then
 #   BASE_URL=http://127.0.0.1:8080 ADMIN_KEY=... CLIENT_SECRET=bench-secret SIM_PORT=18999 bench/shipment-sync.sh
+# (optionally SERVICE_PID and PG_PID, the postmaster's, so that the CPU line splits them out).
 #
 # Knobs (environment):
 #   SHIPMENTS (2000)      measured shipments, one per order, one line each (1-3 units)
