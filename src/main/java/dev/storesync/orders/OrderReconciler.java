@@ -45,7 +45,7 @@ public class OrderReconciler {
     public record Result(String shop, int read, int applied, String problem) {
     }
 
-    @Scheduled(every = "${storesync.fulfillment.reconcile-interval:30M}", delayed = "1M",
+    @Scheduled(every = "${storesync.fulfillment.reconcile-interval:30M}", delayed = "5M",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return leases.tryAcquire("order-reconcile", config.reconcileInterval().dividedBy(2)).chain(mine -> mine
@@ -80,6 +80,9 @@ public class OrderReconciler {
         Map<String, Object> variables = new HashMap<>();
         variables.put("first", PAGE);
         variables.put("query", query);
+        // Newest first: when a run stops at its page limit, what it skipped is the older part of the
+        // window, which earlier runs already covered.
+        variables.put("reverse", true);
         if (after != null) {
             variables.put("after", after);
         }
@@ -99,8 +102,12 @@ public class OrderReconciler {
             JsonObject pageInfo = connection.getJsonObject("pageInfo", new JsonObject());
             return applied.chain(n -> {
                 Result next = new Result(shop, sofar.read() + nodes.size(), sofar.applied() + n, null);
-                if (pageInfo.getBoolean("hasNextPage", false) && pages + 1 < MAX_PAGES) {
-                    return page(shopId, shop, query, pageInfo.getString("endCursor"), pages + 1, next);
+                if (pageInfo.getBoolean("hasNextPage", false)) {
+                    if (pages + 1 < MAX_PAGES) {
+                        return page(shopId, shop, query, pageInfo.getString("endCursor"), pages + 1, next);
+                    }
+                    return Uni.createFrom().item(new Result(shop, next.read(), next.applied(), "stopped after the "
+                            + next.read() + " most recently changed orders; older changes in the window were skipped"));
                 }
                 return Uni.createFrom().item(next);
             });

@@ -51,6 +51,21 @@ class OrderReconcilerTest {
     }
 
     @Test
+    void shouldReadTheNewestChangesFirstAndSayWhenItStopsEarly() {
+        ConnectedShop store = ConnectedShop.connect(sim, "busy");
+        for (int i = 0; i < 1003; i++) {
+            store.shop.order().line("BUSY-" + i, 1, "Nobody").create();
+        }
+        SimOrder newest = store.shop.order().line("NEWEST", 1, "Nobody").create().touch();
+        store.shop.bucket(100_000, 100_000);
+
+        OrderReconciler.Result result = reconcile(store);
+        assertThat(result.read()).isEqualTo(1000);
+        assertThat(result.problem()).contains("stopped after the 1000 most recently changed orders");
+        asAdmin().get("/orders?shopifyId=" + newest.legacyResourceId()).then().body("[0].lines.sku", containsInAnyOrder("NEWEST"));
+    }
+
+    @Test
     void shouldNotOverwriteANewerWebhookVersionWithAnOlderRead() {
         ConnectedShop store = ConnectedShop.connect(sim, "newer");
         SimOrder order = store.shop.order().line("KEEP-1", 2, "Nobody").create();

@@ -72,6 +72,10 @@ public final class ShopifySimulator implements AutoCloseable {
     public synchronized ShopifySimulator start(int port) {
         graphql = new SimGraphql();
         try {
+            // Without TCP_NODELAY every answer waits ~40 ms for a delayed ACK (slow tests, skewed benchmarks).
+            if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+                System.setProperty("sun.net.httpserver.nodelay", "true");
+            }
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
