@@ -32,7 +32,7 @@ for i in $(seq 1 "$runs"); do
   ready=$(( ($(date +%s%N) - start) / 1000000 ))
   rss_ready=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
   for _ in $(seq 1 2000); do echo "url = \"http://127.0.0.1:$port/admin/shops\""; done > target/bench-urls.txt
-  curl -s --no-progress-meter -o /dev/null -H "Authorization: Bearer $STORESYNC_BOOTSTRAP_ADMIN_KEY" --parallel --parallel-max 8 -K target/bench-urls.txt
+  curl -s -o /dev/null -H "Authorization: Bearer $STORESYNC_BOOTSTRAP_ADMIN_KEY" --parallel --parallel-max 8 -K target/bench-urls.txt 2>/dev/null
   rss_after=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
   printf '%3d  %8d  %13s  %22s\n' "$i" "$ready" "$rss_ready" "$rss_after"
   kill "$pid"; wait "$pid" 2>/dev/null || true
