@@ -156,6 +156,32 @@ class FulfillmentSyncTest {
     }
 
     @Test
+    void shouldGiveUpForAnOperatorAfterTheLastAttempt() throws Exception {
+        SimOrder order = store.shop.order().line("NEVER-1", 1, vendorName).create();
+        long orderId = store.importOrder(order);
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("NEVER-1"), 1, "TRK-" + UUID.randomUUID());
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipment(shipmentId).getInt("syncRetryCount") >= 1);
+        // As if it had waited through all but the last of its attempts.
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE shipments SET sync_retry_count = ?, sync_pending_until = now() WHERE id = ?")) {
+            ps.setInt(1, config.maxAttempts() - 1);
+            ps.setLong(2, shipmentId);
+            ps.executeUpdate();
+        }
+
+        awaitSyncStatus(shipmentId, "failed", Duration.ofSeconds(10));
+        JsonPath view = shipment(shipmentId);
+        assertThat(view.getString("lastError.code")).isEqualTo("fo_missing_gave_up");
+        assertThat(view.getString("lastError.en")).contains("Gave up after " + config.maxAttempts() + " attempts");
+        assertThat(view.getString("statusLabel.ja")).startsWith("発送済み (同期失敗・対応が必要)");
+
+        order.route();
+        asAdmin().post("/shipments/" + shipmentId + "/retry").then().statusCode(200);
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(10));
+    }
+
+    @Test
     void shouldSyncWithinSecondsWhenShopifySignalsRoutingComplete() throws Exception {
         SimOrder order = store.shop.order().line("MUG-1", 1, vendorName).create();
         long orderId = store.importOrder(order);
