@@ -26,7 +26,9 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
         JsonObject customer = o.getJsonObject("customer");
         String customerName = customer == null ? null
                 : join(customer.getString("first_name"), customer.getString("last_name"));
-        String email = o.getString("email", customer == null ? null : customer.getString("email"));
+        // The customer's own address first: it is what Shopify's customers/redact requests name.
+        String email = customer != null && customer.getString("email") != null ? customer.getString("email")
+                : o.getString("email");
         List<Line> lines = new ArrayList<>();
         JsonArray items = o.getJsonArray("line_items", new JsonArray());
         for (int i = 0; i < items.size(); i++) {

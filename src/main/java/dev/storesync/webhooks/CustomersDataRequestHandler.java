@@ -1,6 +1,7 @@
 package dev.storesync.webhooks;
 
 import io.quarkus.logging.Log;
+import dev.storesync.orders.OrderCustomerData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,10 +21,12 @@ public class CustomersDataRequestHandler implements WebhookHandler {
 
     private final InboxRepository inbox;
     private final ComplianceRepository audit;
+    private final OrderCustomerData orders;
 
-    public CustomersDataRequestHandler(InboxRepository inbox, ComplianceRepository audit) {
+    public CustomersDataRequestHandler(InboxRepository inbox, ComplianceRepository audit, OrderCustomerData orders) {
         this.inbox = inbox;
         this.audit = audit;
+        this.orders = orders;
     }
 
     @Override
@@ -36,7 +39,7 @@ public class CustomersDataRequestHandler implements WebhookHandler {
         CustomerRequests customer = CustomerRequests.of(request.payload(), "orders_requested");
         Object dataRequestId = request.payload().getJsonObject("data_request", new JsonObject()).getValue("id");
         return inbox.mentioning(request.shopDomain(), customer.customerId(), customer.email(), customer.orderIds())
-                .chain(rows -> {
+                .chain(rows -> orders.count(request.shopDomain(), customer.email(), customer.orderIds()).chain(orderCount -> {
                     List<InboxRepository.StoredPayload> held = rows.stream()
                             .filter(row -> !WebhookIntakeService.ACCEPTED_WHEN_UNINSTALLED.contains(row.topic()))
                             .toList();
@@ -44,15 +47,16 @@ public class CustomersDataRequestHandler implements WebhookHandler {
                     held.forEach(row -> topics.add(row.topic()));
                     List<Long> ids = held.stream().map(InboxRepository.StoredPayload::id).toList();
                     Log.infof("Compliance customers/data_request %s (request %s) for %s, customer %s: StoreSync holds "
-                            + "%d webhook payload(s) naming the customer, topics %s, and no other customer data",
+                            + "%d webhook payload(s) naming the customer (topics %s) and the name and email on %d order(s)",
                             request.webhookId(), dataRequestId, request.shopDomain(), customer.customerId(), ids.size(),
-                            topics);
+                            topics, orderCount);
                     return audit.record(request, customer.customerId(), "reported",
                             new JsonObject().put("dataRequestId", dataRequestId)
-                                    .put("held", "webhook payloads only")
+                                    .put("held", "webhook payloads; name and email on orders")
                                     .put("inboxRows", ids.size())
                                     .put("inboxIds", new JsonArray(ids))
-                                    .put("topics", new JsonArray(List.copyOf(topics))));
-                });
+                                    .put("topics", new JsonArray(List.copyOf(topics)))
+                                    .put("ordersWithCustomerData", orderCount));
+                }));
     }
 }

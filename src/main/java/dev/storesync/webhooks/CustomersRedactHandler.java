@@ -2,6 +2,7 @@ package dev.storesync.webhooks;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
+import dev.storesync.orders.OrderCustomerData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,19 +11,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code customers/redact}: remove a customer's personal data. Today StoreSync holds customer data
- * only inside stored webhook payloads, so every payload of the shop that names the customer (by
- * id or email, or one of the listed orders) is redacted, this request's own payload included.
+ * {@code customers/redact}: remove a customer's personal data. StoreSync holds it in stored webhook
+ * payloads and, for display, as name and email on orders: every payload of the shop that names the
+ * customer (by id or email, or one of the listed orders) is redacted, this request's own payload
+ * included, and the matching orders lose their customer name and email.
  */
 @ApplicationScoped
 public class CustomersRedactHandler implements WebhookHandler {
 
     private final InboxRepository inbox;
     private final ComplianceRepository audit;
+    private final OrderCustomerData orders;
 
-    public CustomersRedactHandler(InboxRepository inbox, ComplianceRepository audit) {
+    public CustomersRedactHandler(InboxRepository inbox, ComplianceRepository audit, OrderCustomerData orders) {
         this.inbox = inbox;
         this.audit = audit;
+        this.orders = orders;
     }
 
     @Override
@@ -35,13 +39,15 @@ public class CustomersRedactHandler implements WebhookHandler {
         CustomerRequests customer = CustomerRequests.of(request.payload(), "orders_to_redact");
         return inbox.mentioning(request.shopDomain(), customer.customerId(), customer.email(), customer.orderIds())
                 .chain(rows -> redactAll(rows).replaceWith(rows))
-                .chain(rows -> {
+                .chain(rows -> orders.redact(request.shopDomain(), customer.email(), customer.orderIds()).chain(changed -> {
                     List<Long> ids = rows.stream().map(InboxRepository.StoredPayload::id).toList();
-                    Log.infof("Compliance customers/redact %s for %s, customer %s: %d stored webhook payload(s) redacted",
-                            request.webhookId(), request.shopDomain(), customer.customerId(), ids.size());
-                    return audit.record(request, customer.customerId(), "redacted",
-                            new JsonObject().put("inboxRowsRedacted", ids.size()).put("inboxIds", new JsonArray(ids)));
-                });
+                    Log.infof("Compliance customers/redact %s for %s, customer %s: %d stored webhook payload(s) and "
+                            + "%d order(s) redacted", request.webhookId(), request.shopDomain(), customer.customerId(),
+                            ids.size(), changed);
+                    return audit.record(request, customer.customerId(), "redacted", new JsonObject()
+                            .put("inboxRowsRedacted", ids.size()).put("inboxIds", new JsonArray(ids))
+                            .put("ordersRedacted", changed));
+                }));
     }
 
     private Uni<Void> redactAll(List<InboxRepository.StoredPayload> rows) {

@@ -26,9 +26,13 @@ class ComplianceWebhooksTest {
     private static final String ORDER = SignedWebhooks.sample("orders_create.json");
     private static final long CUSTOMER_ID = 115310627314723950L;
     private static final long ORDER_ID = 820982911946154500L;
+    /** The ids orders are imported under: the GIDs' (the numeric ids of the samples lost precision). */
+    private static final long ORDER_GID_ID = 820982911946154508L;
+    private static final long OTHER_ORDER_GID_ID = 820982911946154999L;
     /** The same sample order, placed by somebody else. */
     private static final String OTHER_ORDER = ORDER
             .replace("820982911946154500", "820982911946154999")
+            .replace("gid://shopify/Order/820982911946154508", "gid://shopify/Order/820982911946154999")
             .replace("115310627314723950", "115310627314723999")
             .replace("john@example.com", "ann@example.com")
             .replace("jon@example.com", "ann@example.com");
@@ -74,6 +78,7 @@ class ComplianceWebhooksTest {
         order.post().then().statusCode(200);
         SignedWebhooks.Delivery other = delivery("orders/create", shop, OTHER_ORDER);
         other.post().then().statusCode(200);
+        awaitOrdersImported(shop);
 
         SignedWebhooks.Delivery redact = delivery("customers/redact", shop, """
                 {"shop_id": 1, "shop_domain": "%s",
@@ -105,7 +110,22 @@ class ComplianceWebhooksTest {
         assertThat(audit.getString("items[0].action")).isEqualTo("redacted");
         assertThat(audit.getLong("items[0].customerId")).isEqualTo(CUSTOMER_ID);
         assertThat(audit.getInt("items[0].details.inboxRowsRedacted")).isEqualTo(2);
+        assertThat(audit.getInt("items[0].details.ordersRedacted")).isEqualTo(1);
         assertThat(audit.prettify()).doesNotContain("john@example.com");
+
+        asAdmin().get("/orders?shopifyId=" + ORDER_GID_ID).then().statusCode(200)
+                .body("find { it.shop == '" + shop + "' }.customerName", org.hamcrest.Matchers.nullValue());
+        asAdmin().get("/orders?shopifyId=" + OTHER_ORDER_GID_ID).then().statusCode(200)
+                .body("find { it.shop == '" + shop + "' }.customerName", org.hamcrest.Matchers.equalTo("John Smith"));
+    }
+
+    private static void awaitOrdersImported(String shop) {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            for (long id : new long[] { ORDER_GID_ID, OTHER_ORDER_GID_ID }) {
+                assertThat(asAdmin().get("/orders?shopifyId=" + id).then().extract().jsonPath().getList("shop"))
+                        .contains(shop);
+            }
+        });
     }
 
     @Test
@@ -115,6 +135,7 @@ class ComplianceWebhooksTest {
         delivery("orders/create", shop, OTHER_ORDER).post().then().statusCode(200);
         delivery("inventory_levels/update", shop, SignedWebhooks.sample("inventory_levels_update.json")).post().then()
                 .statusCode(200);
+        awaitOrdersImported(shop);
 
         delivery("customers/data_request", shop, """
                 {"shop_id": 1, "shop_domain": "%s", "orders_requested": [%d],
@@ -130,6 +151,7 @@ class ComplianceWebhooksTest {
         assertThat(audit.getInt("items[0].details.inboxRows")).isEqualTo(1);
         assertThat(audit.getList("items[0].details.topics")).containsExactly("orders/create");
         assertThat(audit.getInt("items[0].details.dataRequestId")).isEqualTo(9999);
+        assertThat(audit.getInt("items[0].details.ordersWithCustomerData")).isEqualTo(1);
         assertThat(audit.prettify()).doesNotContain("john@example.com", "555-625-1199");
     }
 
