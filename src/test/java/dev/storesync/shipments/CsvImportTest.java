@@ -112,6 +112,36 @@ class CsvImportTest {
         asAdmin().get("/shipments?orderId=" + imported.id()).then().statusCode(200).body("items", hasSize(0));
     }
 
+    /** Many small parcels: 2,000 rows, each its own shipment, over 40 orders. */
+    @Test
+    void shouldImportThousandsOfSeparateShipments() {
+        Vendors.Vendor vendor = Vendors.create("CsvParcels");
+        String shop = SignedWebhooks.registerShop("csvparcels");
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 0; i < 40; i++) {
+            Orders.Order order = Orders.order(shop);
+            for (int l = 0; l < 5; l++) {
+                order.line(vendor.name(), "PARCEL-" + order.id() + "-" + l, 10);
+            }
+            order.createAndAwait();
+            for (Orders.Line line : order.lines()) {
+                for (int unit = 0; unit < 10; unit++) {
+                    csv.append(order.name()).append(',').append(line.id()).append(",,1,P-").append(line.id()).append('-')
+                            .append(unit).append(",sagawa,\n");
+                }
+            }
+        }
+
+        long started = System.nanoTime();
+        Response response = importCsv(vendor.key(), csv.toString());
+        Log.infof("CSV import of 2,000 rows (2,000 shipments) took %d ms",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        response.then().statusCode(200)
+                .body("rows", equalTo(2_000))
+                .body("accepted", equalTo(2_000))
+                .body("shipmentsCreated", equalTo(2_000));
+    }
+
     /**
      * A big file as a vendor's warehouse system would upload it: one row per unit. 10 orders of 10
      * lines × 100 units, 10 parcels per order, so 10,000 rows make 100 shipments of 10 lines each.

@@ -11,7 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.Reader;
 import java.time.Duration;
+import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,14 +37,26 @@ import java.util.regex.Pattern;
 public class CsvImportService {
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+    /** Shared by all imports, so concurrent uploads cannot exhaust the database pool. */
+    private static final int PARALLEL_REGISTRATIONS = 8;
     private static final Pattern LINE_FIELD = Pattern.compile("^lines\\[(\\d+)]");
 
     private final Pool pool;
     private final ShipmentService shipments;
+    private final ExecutorService registrar = Executors.newFixedThreadPool(PARALLEL_REGISTRATIONS, runnable -> {
+        Thread thread = new Thread(runnable, "csv-import-registrar");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public CsvImportService(Pool pool, ShipmentService shipments) {
         this.pool = pool;
         this.shipments = shipments;
+    }
+
+    @PreDestroy
+    void stop() {
+        registrar.shutdownNow();
     }
 
     private record CsvRow(int row, String shop, String order, Long lineItemId, String sku, int quantity, String tracking,
@@ -49,7 +66,7 @@ public class CsvImportService {
     public CsvImportReport importCsv(Reader input, ShipmentService.Registrant who) throws IOException {
         CsvReader reader = new CsvReader(input);
         Map<String, Integer> header = header(reader.next());
-        List<CsvImportReport.RowResult> results = new ArrayList<>();
+        List<CsvImportReport.RowResult> results = Collections.synchronizedList(new ArrayList<>());
         Map<String, List<CsvRow>> groups = new LinkedHashMap<>();
         int rowNo = 1;
         for (List<String> record = reader.next(); record != null; record = reader.next()) {
@@ -64,10 +81,18 @@ public class CsvImportService {
                 results.add(CsvImportReport.RowResult.rejected(rowNo, e.getMessage()));
             }
         }
-        int created = 0;
-        for (List<CsvRow> group : groups.values()) {
-            created += register(group, who, results);
+        // Different orders are registered in parallel (bounded): each registration locks only its order
+        // and spends most of its time on database round trips. One order's shipments go in file order,
+        // so earlier rows take the remaining quantities first, as they would one by one.
+        Map<String, List<List<CsvRow>>> byOrder = new LinkedHashMap<>();
+        groups.values().forEach(group -> byOrder.computeIfAbsent(group.get(0).shop() + "\u0000" + group.get(0).order(),
+                k -> new ArrayList<>()).add(group));
+        List<CompletableFuture<Integer>> registrations = new ArrayList<>();
+        for (List<List<CsvRow>> orderGroups : byOrder.values()) {
+            registrations.add(CompletableFuture.supplyAsync(
+                    () -> orderGroups.stream().mapToInt(group -> register(group, who, results)).sum(), registrar));
         }
+        int created = registrations.stream().mapToInt(CompletableFuture::join).sum();
         results.sort(Comparator.comparingInt(CsvImportReport.RowResult::row));
         long accepted = results.stream().filter(r -> r.status().equals("accepted")).count();
         return new CsvImportReport(results.size(), (int) accepted, results.size() - (int) accepted, created, results);
