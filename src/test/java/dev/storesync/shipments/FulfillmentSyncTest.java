@@ -257,6 +257,30 @@ class FulfillmentSyncTest {
     }
 
     @Test
+    void shouldFinishAShipmentSplitOverTwoLocationsAfterTheSecondCreateFailed() throws Exception {
+        SimOrder order = store.shop.order().line("SPLIT-1", 3, vendorName).create();
+        var warehouse = store.shop.addLocation("Osaka warehouse");
+        order.fulfillmentOrder().line(order.lineItem("SPLIT-1"), 1).create();
+        order.fulfillmentOrder().location(warehouse).line(order.lineItem("SPLIT-1"), 2).create();
+        long orderId = store.importOrder(order);
+        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").delay(Duration.ofMillis(1500));
+
+        long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("SPLIT-1"), 3, "TRK-" + UUID.randomUUID());
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> claimToken(shipmentId) != null);
+        Thread.sleep(600);
+        // The first location's create is under way; the second location's will fail.
+        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").status(503);
+
+        awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(15));
+        List<SimFulfillment> fulfillments = store.shop.fulfillments(order.id());
+        assertThat(fulfillments).hasSize(2);
+        assertThat(fulfillments.stream().mapToInt(f -> f.quantitiesByLineItem().values().stream().mapToInt(Integer::intValue).sum()).sum())
+                .isEqualTo(3);
+        assertThat(shipment(shipmentId).getList("shopifyFulfillmentIds", String.class))
+                .containsExactlyInAnyOrderElementsOf(fulfillments.stream().map(SimFulfillment::id).toList());
+    }
+
+    @Test
     void shouldFailWithGuidanceWhenShopifyHasNothingLeftToFulfil() {
         SimOrder order = store.shop.order().line("LID-1", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);

@@ -28,10 +28,18 @@ public sealed interface FulfillmentPlan {
     record Create(String locationId, Map<String, List<FoLine>> linesByFulfillmentOrder) {
     }
 
-    record Ready(List<Create> creates) implements FulfillmentPlan {
+    /**
+     * Fulfillments to create; {@code adopted*} are fulfillments of this shipment that already exist
+     * (an earlier attempt created them before failing on another location).
+     */
+    record Ready(List<Create> creates, List<String> adoptedFulfillmentIds, List<String> adoptedFulfillmentOrderIds)
+            implements FulfillmentPlan {
+        Ready(List<Create> creates) {
+            this(creates, List.of(), List.of());
+        }
     }
 
-    /** Shopify already has fulfillments with this tracking number that no other shipment claimed. */
+    /** Shopify already has fulfillments with this tracking number, unclaimed, covering the whole shipment. */
     record Adopt(List<String> fulfillmentIds, List<String> fulfillmentOrderIds) implements FulfillmentPlan {
     }
 
@@ -45,10 +53,25 @@ public sealed interface FulfillmentPlan {
 
     static FulfillmentPlan of(JsonArray fulfillmentOrders, List<ShipmentLine> lines, String trackingNumber,
             Set<String> fulfillmentsClaimedElsewhere) {
-        FulfillmentPlan adopt = adoption(fulfillmentOrders, trackingNumber, fulfillmentsClaimedElsewhere);
-        if (adopt != null) {
-            return adopt;
+        Ours ours = ours(fulfillmentOrders, trackingNumber, fulfillmentsClaimedElsewhere);
+        List<ShipmentLine> toCreate = new ArrayList<>();
+        for (ShipmentLine line : lines) {
+            int left = ours.coversEverything() ? 0 : line.quantity() - ours.quantities().getOrDefault(line.lineItemGid(), 0);
+            if (left > 0) {
+                toCreate.add(new ShipmentLine(line.lineItemGid(), line.title(), left));
+            }
         }
+        if (toCreate.isEmpty() && !ours.fulfillmentIds().isEmpty()) {
+            return new Adopt(List.copyOf(ours.fulfillmentIds()), List.copyOf(ours.fulfillmentOrderIds()));
+        }
+        FulfillmentPlan plan = allocate(fulfillmentOrders, toCreate);
+        if (plan instanceof Ready ready && !ours.fulfillmentIds().isEmpty()) {
+            return new Ready(ready.creates(), List.copyOf(ours.fulfillmentIds()), List.copyOf(ours.fulfillmentOrderIds()));
+        }
+        return plan;
+    }
+
+    private static FulfillmentPlan allocate(JsonArray fulfillmentOrders, List<ShipmentLine> lines) {
         Map<String, Integer> remaining = new LinkedHashMap<>();
         Map<String, Map<String, List<FoLine>>> byLocation = new LinkedHashMap<>();
         for (ShipmentLine line : lines) {
@@ -108,25 +131,48 @@ public sealed interface FulfillmentPlan {
         return new Ready(creates);
     }
 
-    private static FulfillmentPlan adoption(JsonArray fulfillmentOrders, String trackingNumber, Set<String> claimed) {
+    /** This shipment's fulfillments already in Shopify, and the units of each line item they cover. */
+    record Ours(Set<String> fulfillmentIds, Set<String> fulfillmentOrderIds, Map<String, Integer> quantities,
+            boolean coversEverything) {
+    }
+
+    private static Ours ours(JsonArray fulfillmentOrders, String trackingNumber, Set<String> claimed) {
         Set<String> fulfillments = new LinkedHashSet<>();
         Set<String> fos = new LinkedHashSet<>();
+        Map<String, Integer> quantities = new LinkedHashMap<>();
+        boolean unknownLines = false;
         for (int i = 0; i < fulfillmentOrders.size(); i++) {
             JsonObject fo = fulfillmentOrders.getJsonObject(i);
             for (JsonObject f : nodes(fo.getJsonObject("fulfillments"))) {
-                if ("CANCELLED".equals(f.getString("status")) || claimed.contains(f.getString("id"))) {
+                if ("CANCELLED".equals(f.getString("status")) || claimed.contains(f.getString("id"))
+                        || !carries(f, trackingNumber)) {
                     continue;
                 }
-                JsonArray tracking = f.getJsonArray("trackingInfo", new JsonArray());
-                for (int t = 0; t < tracking.size(); t++) {
-                    if (trackingNumber.equalsIgnoreCase(tracking.getJsonObject(t).getString("number", ""))) {
-                        fulfillments.add(f.getString("id"));
-                        fos.add(fo.getString("id"));
-                    }
+                fos.add(fo.getString("id"));
+                if (!fulfillments.add(f.getString("id"))) {
+                    continue;
+                }
+                if (f.getJsonObject("fulfillmentLineItems") == null) {
+                    unknownLines = true;
+                    continue;
+                }
+                for (JsonObject line : nodes(f.getJsonObject("fulfillmentLineItems"))) {
+                    quantities.merge(line.getJsonObject("lineItem", new JsonObject()).getString("id"),
+                            line.getInteger("quantity", 0), Integer::sum);
                 }
             }
         }
-        return fulfillments.isEmpty() ? null : new Adopt(List.copyOf(fulfillments), List.copyOf(fos));
+        return new Ours(fulfillments, fos, quantities, unknownLines);
+    }
+
+    private static boolean carries(JsonObject fulfillment, String trackingNumber) {
+        JsonArray tracking = fulfillment.getJsonArray("trackingInfo", new JsonArray());
+        for (int t = 0; t < tracking.size(); t++) {
+            if (trackingNumber.equalsIgnoreCase(tracking.getJsonObject(t).getString("number", ""))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Closed, cancelled or incomplete FOs never become fulfillable again: nothing to wait for. */

@@ -84,7 +84,9 @@ public class FulfillmentSync {
         if (plan instanceof FulfillmentPlan.Impossible i) {
             return fail(ctx, i.code(), i.en(), i.ja());
         }
-        return create(ctx, ((FulfillmentPlan.Ready) plan).creates(), 0, new ArrayList<>(), new ArrayList<>());
+        FulfillmentPlan.Ready ready = (FulfillmentPlan.Ready) plan;
+        return create(ctx, ready.creates(), 0, new ArrayList<>(ready.adoptedFulfillmentIds()),
+                new ArrayList<>(ready.adoptedFulfillmentOrderIds()));
     }
 
     private Uni<Void> create(Context ctx, List<FulfillmentPlan.Create> creates, int index, List<String> fulfillments,

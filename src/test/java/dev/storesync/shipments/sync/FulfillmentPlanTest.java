@@ -90,6 +90,25 @@ class FulfillmentPlanTest {
     }
 
     @Test
+    void shouldCreateOnlyWhatAnEarlierPartialAttemptLeftUnfulfilled() {
+        // Location L1's part was created by an earlier attempt that then failed on L2.
+        JsonObject done = fo("FO1", "CLOSED", "L1", List.of(), foLine("FOL1", LINE_A, 0));
+        done.put("fulfillments", new JsonObject().put("nodes", new JsonArray().add(new JsonObject()
+                .put("id", "F-1").put("status", "SUCCESS")
+                .put("trackingInfo", new JsonArray().add(new JsonObject().put("number", "TRK")))
+                .put("fulfillmentLineItems", new JsonObject().put("nodes", new JsonArray().add(new JsonObject()
+                        .put("quantity", 1).put("lineItem", new JsonObject().put("id", LINE_A))))))));
+        JsonArray fos = new JsonArray().add(done)
+                .add(fo("FO2", "OPEN", "L2", List.of("CREATE_FULFILLMENT"), foLine("FOL2", LINE_A, 2)));
+
+        FulfillmentPlan plan = FulfillmentPlan.of(fos, List.of(ship(LINE_A, 3)), "TRK", Set.of());
+
+        assertThat(plan).isEqualTo(new FulfillmentPlan.Ready(
+                List.of(new FulfillmentPlan.Create("L2", Map.of("FO2", List.of(new FulfillmentPlan.FoLine("FOL2", 2))))),
+                List.of("F-1"), List.of("FO1")));
+    }
+
+    @Test
     void shouldAdoptAnUnclaimedFulfillmentCarryingTheTrackingNumber() {
         JsonObject fo = fo("FO1", "CLOSED", "L1", List.of(), foLine("FOL1", LINE_A, 0));
         fo.put("fulfillments", new JsonObject().put("nodes", new JsonArray()

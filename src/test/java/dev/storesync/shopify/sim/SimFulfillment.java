@@ -12,6 +12,10 @@ public final class SimFulfillment {
     }
 
     /** How much of one fulfillment order line this fulfillment covers. */
+    /** A line of the fulfillment as GraphQL shows it: the order's line item and the units fulfilled. */
+    public record FulfillmentLineItem(String id, SimLineItem lineItem, int quantity) {
+    }
+
     public record Line(SimFulfillmentOrder fulfillmentOrder, SimFulfillmentOrderLineItem line, int quantity) {
     }
 
@@ -64,6 +68,16 @@ public final class SimFulfillment {
 
     public List<TrackingInfo> trackingInfo() {
         return trackingInfo;
+    }
+
+    public List<FulfillmentLineItem> fulfillmentLineItems() {
+        List<Line> all = lines();
+        java.util.ArrayList<FulfillmentLineItem> out = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            out.add(new FulfillmentLineItem("gid://shopify/FulfillmentLineItem/" + legacyResourceId() + (i + 1),
+                    all.get(i).line().lineItem(), all.get(i).quantity()));
+        }
+        return out;
     }
 
     public List<Line> lines() {
