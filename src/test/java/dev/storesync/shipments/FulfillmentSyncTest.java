@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.storesync.shipments.sync.FulfillmentSync;
 import dev.storesync.shipments.sync.ShipmentSyncWorker;
-import dev.storesync.shopify.sim.FulfillmentOrderStatus;
 import dev.storesync.shopify.sim.InjectShopifySimulator;
 import dev.storesync.shopify.sim.ShopifySimulator;
 import dev.storesync.shopify.sim.SimFulfillment;
