@@ -1,13 +1,12 @@
 package dev.storesync.orders;
 
 import dev.storesync.kernel.ProblemException;
+import dev.storesync.kernel.SqlTimes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -70,17 +69,12 @@ public class OrderQueries {
                                         continue;
                                     }
                                     out.add(new OrderDtos.View(o.getLong("id"), o.getString("domain"), o.getLong("shopify_id"),
-                                            o.getString("name"), instant(o, "shopify_created_at"), instant(o, "shopify_updated_at"),
-                                            instant(o, "cancelled_at"), o.getString("financial_status"),
+                                            o.getString("name"), SqlTimes.instant(o, "shopify_created_at"), SqlTimes.instant(o, "shopify_updated_at"),
+                                            SqlTimes.instant(o, "cancelled_at"), o.getString("financial_status"),
                                             o.getString("fulfillment_status"), o.getString("customer_name"), mine));
                                 }
                                 return out;
                             });
                 });
-    }
-
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
     }
 }

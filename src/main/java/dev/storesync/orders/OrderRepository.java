@@ -1,11 +1,9 @@
 package dev.storesync.orders;
 
+import dev.storesync.kernel.SqlTimes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,9 +50,9 @@ final class OrderRepository {
 
     static Uni<Long> upsertOrder(SqlConnection c, long shopId, OrderSnapshot s) {
         Tuple t = Tuple.tuple().addLong(shopId).addLong(s.shopifyId()).addString(s.gid()).addString(s.name())
-                .addValue(ts(s.createdAt())).addValue(ts(s.updatedAt())).addValue(ts(s.cancelledAt()))
+                .addValue(SqlTimes.timestamptz(s.createdAt())).addValue(SqlTimes.timestamptz(s.updatedAt())).addValue(SqlTimes.timestamptz(s.cancelledAt()))
                 .addString(s.cancelReason()).addString(s.financialStatus()).addString(s.fulfillmentStatus())
-                .addString(s.customerName()).addString(s.customerEmail()).addValue(ts(s.observedAt()));
+                .addString(s.customerName()).addString(s.customerEmail()).addValue(SqlTimes.timestamptz(s.observedAt()));
         return c.preparedQuery(UPSERT_ORDER).execute(t)
                 .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong("id"));
     }
@@ -76,9 +74,5 @@ final class OrderRepository {
     static Uni<Integer> delete(SqlConnection c, long shopId, long shopifyId) {
         return c.preparedQuery("DELETE FROM orders WHERE shop_id = $1 AND shopify_id = $2")
                 .execute(Tuple.of(shopId, shopifyId)).map(rows -> rows.rowCount());
-    }
-
-    private static OffsetDateTime ts(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,12 +1,12 @@
 package dev.storesync.shipments;
 
 import dev.storesync.kernel.ProblemException;
+import dev.storesync.kernel.SqlTimes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +41,8 @@ public class ShipmentQueries {
         add(where, params, "s.order_id = $", filter.orderId());
         add(where, params, "s.vendor_id = $", vendor);
         add(where, params, "s.sync_status = $", filter.syncStatus());
-        add(where, params, "s.created_at >= $", filter.from() == null ? null : filter.from().atOffset(ZoneOffset.UTC));
-        add(where, params, "s.created_at < $", filter.to() == null ? null : filter.to().atOffset(ZoneOffset.UTC));
+        add(where, params, "s.created_at >= $", SqlTimes.timestamptz(filter.from()));
+        add(where, params, "s.created_at < $", SqlTimes.timestamptz(filter.to()));
         add(where, params, "s.id < $", filter.cursor());
         String clause = where.isEmpty() ? "TRUE" : String.join(" AND ", where);
         params.addInteger(filter.limit() + 1);

@@ -1,12 +1,12 @@
 package dev.storesync.shipments;
 
+import dev.storesync.kernel.SqlTimes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -57,9 +57,9 @@ final class ShipmentViews {
                 Map<Long, List<ShipmentDtos.AttemptView>> attempts = new HashMap<>();
                 if (both.getItem2() != null) {
                     both.getItem2().forEach(r -> attempts.computeIfAbsent(r.getLong("shipment_id"), k -> new ArrayList<>())
-                            .add(new ShipmentDtos.AttemptView(instant(r, "attempted_at"), r.getString("outcome"),
+                            .add(new ShipmentDtos.AttemptView(SqlTimes.instant(r, "attempted_at"), r.getString("outcome"),
                                     r.getString("error_code"), r.getString("message"), r.getString("message_ja"),
-                                    instant(r, "next_attempt_at"))));
+                                    SqlTimes.instant(r, "next_attempt_at"))));
                 }
                 List<ShipmentDtos.View> out = new ArrayList<>();
                 byId.forEach((id, r) -> out.add(view(r, lineViews.getOrDefault(id, List.of()),
@@ -72,7 +72,7 @@ final class ShipmentViews {
     private static ShipmentDtos.View view(Row r, List<ShipmentDtos.LineView> lines, List<ShipmentDtos.AttemptView> history) {
         String status = r.getString("status");
         String sync = r.getString("sync_status");
-        Instant next = "pending".equals(sync) ? instant(r, "sync_pending_until") : null;
+        Instant next = "pending".equals(sync) ? SqlTimes.instant(r, "sync_pending_until") : null;
         ShipmentDtos.ErrorView error = r.getString("last_error_code") == null ? null
                 : new ShipmentDtos.ErrorView(r.getString("last_error_code"), r.getString("last_error_message"),
                         r.getString("last_error_message_ja"));
@@ -81,10 +81,10 @@ final class ShipmentViews {
                 r.getString("tracking_company"), r.getString("tracking_url"), r.getBoolean("notify_customer"), status, sync,
                 label(status, sync, r.getInteger("sync_retry_count"), next, r.getString("last_error_message"),
                         r.getString("last_error_message_ja")),
-                r.getInteger("sync_retry_count"), instant(r, "last_retry_at"), next, instant(r, "synced_at"),
+                r.getInteger("sync_retry_count"), SqlTimes.instant(r, "last_retry_at"), next, SqlTimes.instant(r, "synced_at"),
                 Arrays.asList(r.getArrayOfStrings("shopify_fulfillment_ids")),
                 Arrays.asList(r.getArrayOfStrings("shopify_fulfillment_order_ids")), error, lines,
-                instant(r, "created_at"), instant(r, "cancelled_at"), history);
+                SqlTimes.instant(r, "created_at"), SqlTimes.instant(r, "cancelled_at"), history);
     }
 
     static ShipmentDtos.Label label(String status, String sync, int retries, Instant next, String error,
@@ -108,10 +108,5 @@ final class ShipmentViews {
 
     private static String nonNull(String s) {
         return s == null ? "" : s;
-    }
-
-    static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
     }
 }

@@ -1,15 +1,13 @@
 package dev.storesync.shops;
 
 import io.quarkus.logging.Log;
+import dev.storesync.kernel.SqlTimes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -42,7 +40,7 @@ public class ShopTokens {
             String token = sealed == null ? null
                     : cipher.decrypt(sealed, row.getString("access_token_key_id"), ShopService.context(domain, "access"));
             return Optional.of(new ShopAccess(row.getLong("id"), domain, row.getString("state"),
-                    row.getString("api_version"), token, instant(row, "access_token_expires_at"),
+                    row.getString("api_version"), token, SqlTimes.instant(row, "access_token_expires_at"),
                     row.getValue("refresh_token") != null));
         });
     }
@@ -121,18 +119,10 @@ public class ShopTokens {
                 .addString(domain)
                 .addValue(Buffer.buffer(access.ciphertext()))
                 .addString(access.keyId())
-                .addValue(offset(grant.accessTokenExpiresAt()))
+                .addValue(SqlTimes.timestamptz(grant.accessTokenExpiresAt()))
                 .addValue(refresh == null ? null : Buffer.buffer(refresh.ciphertext()))
                 .addString(refresh == null ? null : refresh.keyId())
-                .addValue(offset(grant.refreshTokenExpiresAt()));
+                .addValue(SqlTimes.timestamptz(grant.refreshTokenExpiresAt()));
     }
 
-    private static OffsetDateTime offset(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.storesync.webhooks;
 
+import dev.storesync.kernel.SqlTimes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -272,7 +273,7 @@ public class InboxRepository {
 
     private static InboxDelivery delivery(Row r) {
         return new InboxDelivery(r.getLong("id"), r.getString("webhook_id"), r.getString("topic"),
-                r.getString("shop_domain"), r.getLong("shop_id"), r.getString("event_id"), instant(r, "triggered_at"),
+                r.getString("shop_domain"), r.getLong("shop_id"), r.getString("event_id"), SqlTimes.instant(r, "triggered_at"),
                 r.getString("api_version"), r.getJsonObject("payload"), r.getInteger("attempt"),
                 r.getInteger("max_attempts"), r.getLong("duplicate_of"));
     }
@@ -281,8 +282,8 @@ public class InboxRepository {
         return new InboxDtos.Summary(r.getLong("id"), r.getString("webhook_id"), r.getString("topic"),
                 r.getString("shop_domain"), r.getLong("shop_id"), r.getString("event_id"), r.getString("state"),
                 r.getInteger("attempt"), r.getInteger("max_attempts"), r.getLong("duplicate_of"),
-                instant(r, "received_at"), instant(r, "scheduled_at"), instant(r, "attempted_at"),
-                instant(r, "finalized_at"), r.getString("last_error"));
+                SqlTimes.instant(r, "received_at"), SqlTimes.instant(r, "scheduled_at"), SqlTimes.instant(r, "attempted_at"),
+                SqlTimes.instant(r, "finalized_at"), r.getString("last_error"));
     }
 
     private static InboxDtos.Detail detail(Row r) {
@@ -291,14 +292,9 @@ public class InboxRepository {
                 .map(e -> new InboxDtos.ErrorEntry(Instant.parse(e.getString("at")), e.getInteger("attempt"),
                         e.getString("error")))
                 .toList();
-        return new InboxDtos.Detail(summary(r), instant(r, "triggered_at"), r.getString("api_version"),
-                r.getString("subscription_name"), r.getString("attempted_by"), instant(r, "redacted_at"), errors,
+        return new InboxDtos.Detail(summary(r), SqlTimes.instant(r, "triggered_at"), r.getString("api_version"),
+                r.getString("subscription_name"), r.getString("attempted_by"), SqlTimes.instant(r, "redacted_at"), errors,
                 r.getString("payload"));
-    }
-
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime value = r.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 
     private static <T> List<T> map(RowSet<Row> rows, java.util.function.Function<Row, T> mapper) {
