@@ -2,6 +2,7 @@ package dev.storesync.shipments;
 
 import dev.storesync.kernel.Problem;
 import dev.storesync.kernel.ProblemException;
+import dev.storesync.shipments.sync.FulfillmentSync;
 import dev.storesync.shipments.sync.ShipmentSyncWorker;
 import dev.storesync.shopify.client.ShopifyAdminClient;
 import dev.storesync.shopify.client.ShopifyResult;
@@ -48,10 +49,8 @@ public class ShipmentActions {
                            sync_status = 'cancelled', updated_at = now()
                     WHERE id = $1 AND status = 'shipped' RETURNING id""").execute(Tuple.of(id))
                     .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()
-                            : c.preparedQuery("""
-                                    INSERT INTO shipment_sync_attempts (shipment_id, outcome, message, message_ja)
-                                    VALUES ($1, 'cancelled', 'Shipment cancelled (back to unshipped).', '未発送に戻しました。')""")
-                                    .execute(Tuple.of(id)).replaceWithVoid())))
+                            : FulfillmentSync.attempt(c, id, "cancelled", null, "Shipment cancelled (back to unshipped).",
+                                    "未発送に戻しました。", null))))
                     .invoke(() -> Log.infof("Shipment %d cancelled", id))
                     .chain(() -> queries.show(id, callerVendor));
         });

@@ -245,7 +245,8 @@ public class FulfillmentSync {
                         : attempt(c, ctx.id(), outcome, code, en, ja, null)));
     }
 
-    static Uni<Void> attempt(io.vertx.mutiny.sqlclient.SqlClient c, long id, String outcome, String code, String en,
+    /** Appends one entry to a shipment's sync history. */
+    public static Uni<Void> attempt(io.vertx.mutiny.sqlclient.SqlClient c, long id, String outcome, String code, String en,
             String ja, OffsetDateTime next) {
         return c.preparedQuery("""
                 INSERT INTO shipment_sync_attempts (shipment_id, outcome, error_code, message, message_ja, next_attempt_at)
