@@ -45,6 +45,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 cd "$ROOT"
 START=false
 [[ "${1:-}" == "--start" ]] && START=true
@@ -59,27 +61,13 @@ cleanup() {
   if [[ -n "$DRIVER_PID" ]]; then kill "$DRIVER_PID" 2>/dev/null || true; wait "$DRIVER_PID" 2>/dev/null || true; fi
   if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
   if [[ -n "$PGBIN" ]]; then
-    as_postgres "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast stop >/dev/null 2>&1 || true
+    stop_postgres "$WORK/pgdata"
     cp "$WORK/pgdata/server.log" "$OUT/postgresql.log" 2>/dev/null || true
   fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# A loopback port nobody listens on (other projects' databases may hold the usual ones).
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  echo "No free port found" >&2; exit 1
-}
-
-as_postgres() {
-  if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   echo "== build: ./mvnw -B -q package -DskipTests (compiles the test sources too)"
@@ -94,18 +82,8 @@ fi
 if $START; then
   JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
   [[ -f "$JAR" ]] || { echo "No $JAR: run without SKIP_BUILD" >&2; exit 1; }
-  PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
-  [[ -x "$PGBIN/initdb" ]] || PGBIN="$(ls -d /tmp/embedded-pg/*/bin 2>/dev/null | head -1)"
-  [[ -x "$PGBIN/initdb" ]] || { PGBIN=""; echo "No PostgreSQL server: apt-get install -y postgresql" >&2; exit 1; }
-  command -v psql >/dev/null || { echo "Missing psql: apt-get install -y postgresql-client" >&2; exit 1; }
   chmod 755 "$WORK"
-  mkdir "$WORK/pgdata"
-  [[ "$(id -u)" == 0 ]] && chown postgres "$WORK/pgdata"
-  as_postgres "$PGBIN/initdb" -D "$WORK/pgdata" -U storesync --auth=trust -E UTF8 >/dev/null
-  PG_PORT="${PG_PORT:-$(free_port)}"
-  as_postgres "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pgdata/server.log" -w \
-    -o "-h 127.0.0.1 -p $PG_PORT -k $WORK/pgdata -c log_min_duration_statement=${PG_LOG_MIN_DURATION_MS:-200}" start >/dev/null || { cat "$WORK/pgdata/server.log" >&2; exit 1; }
-  PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=storesync psql -d postgres -qAtc 'CREATE DATABASE storesync'
+  start_postgres "$WORK/pgdata" -c "log_min_duration_statement=${PG_LOG_MIN_DURATION_MS:-200}"
   APP_PORT="${APP_PORT:-$(free_port)}"
   SIM_PORT="${SIM_PORT:-$(free_port)}"
   export BASE_URL="http://127.0.0.1:$APP_PORT" ADMIN_KEY="bench-admin-key" CLIENT_ID="bench-client-id" CLIENT_SECRET="bench-secret"

@@ -24,6 +24,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 DURATION="${DURATION:-20}"
 CONNECTIONS="${CONNECTIONS:-16}"
 THREADS="${THREADS:-2}"
@@ -46,39 +48,17 @@ APP_PID=""
 PGBIN=""
 cleanup() {
   if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
-  if [[ -n "$PGBIN" ]]; then as_postgres "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m fast stop >/dev/null 2>&1 || true; fi
+  stop_postgres "$WORK/pgdata"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-# A loopback port nobody listens on (other projects' databases may hold the usual ones).
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  echo "No free port found" >&2; exit 1
-}
-
-as_postgres() {
-  if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
 if $START; then
   JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
   [[ -f "$JAR" ]] || { echo "Build first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-  PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
-  [[ -x "$PGBIN/initdb" ]] || { echo "No PostgreSQL server: apt-get install -y postgresql" >&2; exit 1; }
   chmod 755 "$WORK"
-  mkdir "$WORK/pgdata"
-  [[ "$(id -u)" == 0 ]] && chown postgres "$WORK/pgdata"
-  as_postgres "$PGBIN/initdb" -D "$WORK/pgdata" -U storesync --auth=trust -E UTF8 >/dev/null
-  PG_PORT="${PG_PORT:-$(free_port)}"
-  as_postgres "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pgdata/server.log" -w \
-    -o "-h 127.0.0.1 -p $PG_PORT -k $WORK/pgdata" start >/dev/null || { cat "$WORK/pgdata/server.log" >&2; exit 1; }
+  start_postgres "$WORK/pgdata"
   export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=storesync PGDATABASE=storesync PGPASSWORD=""
-  psql -d postgres -qAtc 'CREATE DATABASE storesync'
   APP_PORT="${APP_PORT:-$(free_port)}"
   export BASE_URL="http://127.0.0.1:$APP_PORT" ADMIN_KEY="bench-admin-key" CLIENT_SECRET="bench-secret"
   STORESYNC_DB_URL="postgresql://127.0.0.1:$PG_PORT/storesync" STORESYNC_DB_USER=storesync STORESYNC_DB_PASSWORD="" \
