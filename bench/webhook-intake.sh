@@ -18,7 +18,7 @@
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=storesync PGPASSWORD=secret PGDATABASE=storesync bench/webhook-intake.sh
 #
 # Knobs: DURATION (seconds, 20), CONNECTIONS (16), THREADS (2), PAYLOAD (a JSON file; default the
-# orders/create sample from ../shared/shopify/webhooks), TOPIC (orders/create).
+# orders/create sample in src/test/resources/shopify/webhooks), TOPIC (orders/create).
 # Needs: wrk, pgbench, psql, curl, openssl, jq (Debian: apt-get update && apt-get install -y wrk
 # postgresql postgresql-client curl openssl jq).
 set -euo pipefail
@@ -30,7 +30,7 @@ DURATION="${DURATION:-20}"
 CONNECTIONS="${CONNECTIONS:-16}"
 THREADS="${THREADS:-2}"
 TOPIC="${TOPIC:-orders/create}"
-PAYLOAD="${PAYLOAD:-$ROOT/../shared/shopify/webhooks/orders_create.json}"
+PAYLOAD="${PAYLOAD:-$ROOT/src/test/resources/shopify/webhooks/orders_create.json}"
 START=false
 [[ "${1:-}" == "--start" ]] && START=true
 

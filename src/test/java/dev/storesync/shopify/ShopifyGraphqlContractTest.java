@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -76,10 +77,14 @@ class ShopifyGraphqlContractTest {
         Path file = schemaFile();
         if (!Files.isRegularFile(file)) {
             fail("Shopify's Admin schema is missing at " + file.toAbsolutePath()
-                    + ": check out shared/ beside the project, or set SHOPIFY_ADMIN_SCHEMA to the file");
+                    + " (see src/test/resources/shopify/README.md), or set SHOPIFY_ADMIN_SCHEMA to a schema file");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> introspection = new ObjectMapper().readValue(file.toFile(), Map.class);
+        Map<String, Object> introspection;
+        try (InputStream in = Files.newInputStream(file)) {
+            introspection = new ObjectMapper().readValue(
+                    file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in, Map.class);
+        }
         @SuppressWarnings("unchecked")
         Document sdl = new IntrospectionResultToSchema().createSchemaDefinition(
                 (Map<String, Object>) introspection.get("data"));
@@ -96,7 +101,7 @@ class ShopifyGraphqlContractTest {
         String override = System.getenv("SHOPIFY_ADMIN_SCHEMA");
         return override != null && !override.isBlank()
                 ? Path.of(override)
-                : Path.of("..", "shared", "shopify", "admin-schema-2025-01.json");
+                : Path.of("src", "test", "resources", "shopify", "schema", "admin-schema-2025-01.json.gz");
     }
 
     @TestFactory

@@ -31,8 +31,8 @@ public final class SignedWebhooks {
     public static final String SECRET = "test-client-secret";
     /** The previous client secret of the test profile, still accepted during a rotation. */
     public static final String PREVIOUS_SECRET = "test-previous-secret";
-    /** Shopify's documentation payloads, one per topic (see the README there). */
-    public static final Path SAMPLES = Path.of("..", "shared", "shopify", "webhooks");
+    /** Shopify's documentation payloads, one per topic (their source is in the README there). */
+    public static final Path SAMPLES = Path.of("src", "test", "resources", "shopify", "webhooks");
 
     /** Resource prefixes of the sample file names, longest first: {@code orders_create.json} is orders/create. */
     private static final List<String> RESOURCES = List.of(
