@@ -1,5 +1,6 @@
 package dev.storesync.orders;
 
+import dev.storesync.shipments.ShipmentRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -48,19 +49,10 @@ public class OrderImportService {
     }
 
     private static Uni<Void> stopSyncs(SqlConnection c, long orderId) {
-        return c.preparedQuery("""
-                WITH stopped AS (
-                    UPDATE shipments SET sync_status = 'cancelled', sync_pending_until = NULL,
-                           last_error_code = 'order_cancelled', last_error_message = 'The order was cancelled in Shopify.',
-                           last_error_message_ja = 'Shopifyで注文がキャンセルされました。', updated_at = now()
-                    WHERE order_id = $1 AND sync_status = 'pending' RETURNING id)
-                INSERT INTO shipment_sync_attempts (shipment_id, outcome, error_code, message, message_ja)
-                SELECT id, 'cancelled', 'order_cancelled', 'The order was cancelled in Shopify; sync stopped.',
-                       'Shopifyで注文がキャンセルされたため同期を停止しました。' FROM stopped""")
-                .execute(Tuple.of(orderId)).invoke(rows -> {
-                    if (rows.rowCount() > 0) {
-                        Log.infof("Order %d cancelled: stopped the sync of %d shipment(s)", orderId, rows.rowCount());
-                    }
-                }).replaceWithVoid();
+        return ShipmentRepository.stopForCancelledOrder(c, orderId).invoke(count -> {
+            if (count > 0) {
+                Log.infof("Order %d cancelled: stopped the sync of %d shipment(s)", orderId, count);
+            }
+        }).replaceWithVoid();
     }
 }

@@ -20,7 +20,15 @@ public interface FulfillmentConfig {
     @WithDefault("1M")
     Duration transientRetryBase();
 
-    /** Attempts after which a shipment that still cannot sync is marked failed for an operator. */
+    /** Longest wait between two attempts after transient failures. */
+    @WithDefault("30M")
+    Duration transientRetryCap();
+
+    /** Transient failures in a row after which a shipment is marked failed for an operator. */
+    @WithDefault("10")
+    int transientMaxAttempts();
+
+    /** Attempts without a fulfillable fulfillment order after which a shipment is marked failed for an operator. */
     @WithDefault("20")
     int maxAttempts();
 

@@ -2,91 +2,97 @@ package dev.storesync.shipments;
 
 import dev.storesync.kernel.Problem;
 import dev.storesync.kernel.ProblemException;
-import dev.storesync.shipments.sync.FulfillmentSync;
+import dev.storesync.shipments.sync.FulfillmentCanceller;
 import dev.storesync.shipments.sync.ShipmentSyncWorker;
-import dev.storesync.shopify.client.ShopifyAdminClient;
-import dev.storesync.shopify.client.ShopifyResult;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /** Cancelling a shipment ("未発送に戻す") and manual sync retries. */
 @ApplicationScoped
 public class ShipmentActions {
 
-    private final Pool pool;
-    private final ShopifyAdminClient shopify;
+    private final ShipmentRepository shipments;
+    private final FulfillmentCanceller canceller;
     private final ShipmentQueries queries;
     private final ShipmentSyncWorker worker;
 
-    public ShipmentActions(Pool pool, ShopifyAdminClient shopify, ShipmentQueries queries, ShipmentSyncWorker worker) {
-        this.pool = pool;
-        this.shopify = shopify;
+    public ShipmentActions(ShipmentRepository shipments, FulfillmentCanceller canceller, ShipmentQueries queries,
+            ShipmentSyncWorker worker) {
+        this.shipments = shipments;
+        this.canceller = canceller;
         this.queries = queries;
         this.worker = worker;
     }
 
     /**
      * Cancels the shipment's Shopify fulfillments first (if it synced), then the shipment itself,
-     * which releases its quantities. If Shopify refuses, nothing changes here. Cancelling twice is a
-     * no-op; a shipment that never synced is just cancelled locally and stops retrying.
+     * which releases its quantities. Whether a fulfillment is cancelled is decided from its status
+     * in Shopify; if Shopify refuses, nothing changes here (502 with Shopify's reason). The
+     * shipment is cancelled only if its fulfillments are still the ones just cancelled: a sync that
+     * recorded another meanwhile makes this cancel that one too. A worker still creating when the
+     * cancel lands undoes its fulfillment itself (see FulfillmentSync). Cancelling twice is a
+     * no-op, except that it retries a fulfillment left live by such an undo.
      */
     public Uni<ShipmentDtos.View> cancel(long id, Optional<Long> callerVendor) {
-        return queries.show(id, callerVendor).chain(view -> {
-            if ("cancelled".equals(view.status())) {
-                return Uni.createFrom().item(view);
+        return queries.show(id, callerVendor).chain(view -> cancel(id, view.shop(), 0)
+                .chain(() -> queries.show(id, callerVendor)));
+    }
+
+    private Uni<Void> cancel(long id, String shop, int round) {
+        return shipments.cancelSubject(id).chain(found -> {
+            ShipmentRepository.CancelSubject subject = found.orElseThrow(() -> ProblemException.notFound("No shipment with id " + id));
+            if ("cancelled".equals(subject.status())) {
+                return ShipmentRepository.LIVE_AFTER_CANCEL.equals(subject.lastErrorCode())
+                        ? cancelInShopify(shop, subject.fulfillmentIds()).chain(() -> shipments.clearLiveAfterCancel(id))
+                        : Uni.createFrom().voidItem();
             }
-            Uni<Void> remote = Uni.createFrom().voidItem();
-            for (String fulfillmentId : view.shopifyFulfillmentIds()) {
-                remote = remote.chain(() -> cancelInShopify(view.shop(), fulfillmentId));
-            }
-            return remote.chain(() -> pool.withTransaction(c -> c.preparedQuery("""
-                    UPDATE shipments SET status = 'cancelled', cancelled_at = now(), sync_pending_until = NULL,
-                           sync_status = 'cancelled', updated_at = now()
-                    WHERE id = $1 AND status = 'shipped' RETURNING id""").execute(Tuple.of(id))
-                    .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()
-                            : FulfillmentSync.attempt(c, id, "cancelled", null, "Shipment cancelled (back to unshipped).",
-                                    "未発送に戻しました。", null))))
-                    .invoke(() -> Log.infof("Shipment %d cancelled", id))
-                    .chain(() -> queries.show(id, callerVendor));
+            return cancelInShopify(shop, subject.fulfillmentIds())
+                    .chain(() -> shipments.cancel(id, subject.fulfillmentIds()))
+                    .chain(cancelled -> {
+                        if (cancelled) {
+                            Log.infof("Shipment %d cancelled", id);
+                            return Uni.createFrom().voidItem();
+                        }
+                        if (round + 1 >= MAX_CANCEL_ROUNDS) {
+                            throw ProblemException.conflict("Shipment " + id + " kept changing while it was being "
+                                    + "cancelled (its sync is recording fulfillments); try again.");
+                        }
+                        return cancel(id, shop, round + 1);
+                    });
         });
     }
 
-    private Uni<Void> cancelInShopify(String shop, String fulfillmentId) {
-        return shopify.query(shop, "FulfillmentCancel", Map.of("id", fulfillmentId)).invoke(result -> {
-            if (result instanceof ShopifyResult.Success) {
-                return;
-            }
-            if (result instanceof ShopifyResult.UserErrors u && u.errors().stream()
-                    .anyMatch(e -> String.valueOf(e.message()).toLowerCase().contains("cancel"))) {
-                // Already cancelled in Shopify (by hand or an earlier attempt): the goal is reached.
-                return;
-            }
-            throw new ProblemException(Problem.of(502, "shopify-cancel-failed", "Shopify did not cancel the fulfillment",
-                    result.message().en() + " / " + result.message().ja()));
-        }).replaceWithVoid();
+    /** Rounds of cancel-then-check before a shipment whose fulfillments keep changing is left to a later request. */
+    private static final int MAX_CANCEL_ROUNDS = 3;
+
+    private Uni<Void> cancelInShopify(String shop, List<String> fulfillmentIds) {
+        return Multi.createFrom().iterable(fulfillmentIds)
+                .onItem().transformToUniAndConcatenate(f -> canceller.cancel(shop, f).invoke(outcome -> {
+                    if (outcome instanceof FulfillmentCanceller.Refused refused) {
+                        throw new ProblemException(Problem.of(502, "shopify-cancel-failed",
+                                "Shopify did not cancel the fulfillment",
+                                refused.message().en() + " / " + refused.message().ja()));
+                    }
+                }))
+                .collect().last().replaceWithVoid();
     }
 
     /** Requeues one shipment whose sync failed or is waiting: it is attempted at once with a fresh schedule. */
     public Uni<ShipmentDtos.View> retry(long id) {
-        return pool.preparedQuery("""
-                UPDATE shipments SET sync_status = 'pending', sync_pending_until = now(), sync_nudged_at = now(),
-                       sync_retry_count = 0, updated_at = now()
-                WHERE id = $1 AND status = 'shipped' AND sync_status IN ('failed', 'pending') RETURNING id""")
-                .execute(Tuple.of(id)).chain(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return queries.show(id, Optional.empty()).invoke(v -> {
-                            throw ProblemException.conflict("Shipment " + id + " is " + v.status() + "/" + v.syncStatus()
-                                    + "; only failed or pending shipments can be retried.");
-                        });
-                    }
-                    worker.wake();
-                    return queries.show(id, Optional.empty());
+        return shipments.requeue(id).chain(requeued -> {
+            if (!requeued) {
+                return queries.show(id, Optional.empty()).invoke(v -> {
+                    throw ProblemException.conflict("Shipment " + id + " is " + v.status() + "/" + v.syncStatus()
+                            + "; only failed or pending shipments can be retried.");
                 });
+            }
+            worker.wake();
+            return queries.show(id, Optional.empty());
+        });
     }
 
     /** Requeues every failed shipment of a vendor and/or an order. */
@@ -94,17 +100,11 @@ public class ShipmentActions {
         if (vendorId == null && orderId == null) {
             throw ProblemException.invalidField("vendorId", "give vendorId, orderId or both");
         }
-        return pool.preparedQuery("""
-                UPDATE shipments SET sync_status = 'pending', sync_pending_until = now(), sync_retry_count = 0,
-                       updated_at = now()
-                WHERE status = 'shipped' AND sync_status = 'failed'
-                  AND ($1::bigint IS NULL OR vendor_id = $1) AND ($2::bigint IS NULL OR order_id = $2)""")
-                .execute(Tuple.of(vendorId, orderId)).map(rows -> {
-                    if (rows.rowCount() > 0) {
-                        worker.wake();
-                    }
-                    return new ShipmentDtos.BulkRetryResult(rows.rowCount());
-                });
+        return shipments.requeueFailed(vendorId, orderId).map(count -> {
+            if (count > 0) {
+                worker.wake();
+            }
+            return new ShipmentDtos.BulkRetryResult(count);
+        });
     }
-
 }

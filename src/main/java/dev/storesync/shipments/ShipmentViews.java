@@ -90,7 +90,9 @@ final class ShipmentViews {
     static ShipmentDtos.Label label(String status, String sync, int retries, Instant next, String error,
             String errorJa) {
         if ("cancelled".equals(status)) {
-            return new ShipmentDtos.Label("cancelled (back to unshipped)", "未発送に戻しました");
+            return error == null ? new ShipmentDtos.Label("cancelled (back to unshipped)", "未発送に戻しました")
+                    : new ShipmentDtos.Label("cancelled (back to unshipped), action needed: " + error,
+                            "未発送に戻しました (対応が必要): " + nonNull(errorJa));
         }
         return switch (sync) {
             case "synced" -> new ShipmentDtos.Label("shipped (synced to Shopify)", "発送済み (Shopify同期済み)");

@@ -19,7 +19,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,7 +44,7 @@ class FulfillmentSyncTest {
     AgroalDataSource dataSource;
 
     @Inject
-    Pool pool;
+    ShipmentRepository repository;
 
     @Inject
     FulfillmentSync sync;
@@ -209,7 +208,7 @@ class FulfillmentSyncTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> shipment(shipmentId).getInt("syncRetryCount") >= 1);
         String firstClaim = claimToken(shipmentId);
 
-        sim.faults().next(1).shop(store.domain).operation("OrderFulfillmentOrders").delay(Duration.ofSeconds(2));
+        sim.faults().next(1).shop(store.domain).operation("SyncFulfillmentOrders").delay(Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !java.util.Objects.equals(claimToken(shipmentId), firstClaim));
         // What the fulfillment_orders/* handler does, while attempt 2 waits for Shopify.
@@ -262,12 +261,13 @@ class FulfillmentSyncTest {
         order.fulfillmentOrder().line(order.lineItem("SPLIT-1"), 1).create();
         order.fulfillmentOrder().location(warehouse).line(order.lineItem("SPLIT-1"), 2).create();
         long orderId = store.importOrder(order);
+        int injectedBefore = sim.faults().injectedCount();
         sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").delay(Duration.ofMillis(1500));
 
         long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("SPLIT-1"), 3, "TRK-" + UUID.randomUUID());
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> claimToken(shipmentId) != null);
-        Thread.sleep(600);
-        // The first location's create is under way; the second location's will fail.
+        // The first location's create has reached Shopify (its delay was applied); the second location's will fail.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> sim.faults().injectedCount() > injectedBefore);
         sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").status(503);
 
         awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(15));
@@ -352,8 +352,8 @@ class FulfillmentSyncTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        ShipmentSyncWorker second = new ShipmentSyncWorker(pool, sync, config);
-        ShipmentSyncWorker third = new ShipmentSyncWorker(pool, sync, config);
+        ShipmentSyncWorker second = new ShipmentSyncWorker(repository, sync, config);
+        ShipmentSyncWorker third = new ShipmentSyncWorker(repository, sync, config);
         CompletableFuture<Integer> a = second.round().subscribeAsCompletionStage();
         CompletableFuture<Integer> b = third.round().subscribeAsCompletionStage();
         CompletableFuture.allOf(a, b).join();
@@ -369,7 +369,7 @@ class FulfillmentSyncTest {
     void shouldNotCreateWhenAnotherWorkerTookTheClaimOver() throws Exception {
         SimOrder order = store.shop.order().line("SLOW-1", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);
-        sim.faults().next(1).shop(store.domain).operation("OrderFulfillmentOrders").delay(Duration.ofSeconds(3));
+        sim.faults().next(1).shop(store.domain).operation("SyncFulfillmentOrders").delay(Duration.ofSeconds(3));
         long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("SLOW-1"), 1, "TRK-" + UUID.randomUUID());
 
         // While the first worker waits for Shopify, its lease is taken over (as after a long stall).
@@ -381,8 +381,10 @@ class FulfillmentSyncTest {
             ps.setLong(1, shipmentId);
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-        Thread.sleep(4000);
-        assertThat(sim.operations(store.domain, "FulfillmentCreate")).isEmpty();
+        // The first worker's read comes back; right after it, it would create if it did not check its claim.
+        await().atMost(Duration.ofSeconds(6)).until(() -> !sim.operations(store.domain, "SyncFulfillmentOrders").isEmpty());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> sim.operations(store.domain, "FulfillmentCreate").isEmpty());
         assertThat(shipment(shipmentId).getString("syncStatus")).isEqualTo("pending");
 
         // The claim's holder "dies": the lease ends and the shipment is synced, once.
@@ -414,7 +416,7 @@ class FulfillmentSyncTest {
 
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(shipment(shipmentId).getString("syncStatus")).isEqualTo("pending"));
-        assertThat(sim.operations(store.domain, "OrderFulfillmentOrders")).isEmpty();
+        assertThat(sim.operations(store.domain, "SyncFulfillmentOrders")).isEmpty();
 
         asAdmin().post("/admin/shops/" + store.shopId + "/resume").then().statusCode(200);
         awaitSyncStatus(shipmentId, "synced", Duration.ofSeconds(10));
@@ -424,7 +426,7 @@ class FulfillmentSyncTest {
     void shouldHoldShipmentsWhenShopifySaysTheShopIsFrozen() {
         SimOrder order = store.shop.order().line("ICE-1", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);
-        sim.faults().next(1).shop(store.domain).operation("OrderFulfillmentOrders").status(402);
+        sim.faults().next(1).shop(store.domain).operation("SyncFulfillmentOrders").status(402);
         long shipmentId = register(orderId, ConnectedShop.lineIds(orderId).get("ICE-1"), 1, "TRK-" + UUID.randomUUID());
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

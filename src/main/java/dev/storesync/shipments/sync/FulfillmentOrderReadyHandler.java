@@ -1,5 +1,6 @@
 package dev.storesync.shipments.sync;
 
+import dev.storesync.shipments.ShipmentRepository;
 import dev.storesync.shopify.client.ShopifyAdminClient;
 import dev.storesync.shopify.client.ShopifyResult;
 import dev.storesync.webhooks.InboxDelivery;
@@ -7,8 +8,6 @@ import dev.storesync.webhooks.WebhookHandler;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
@@ -21,12 +20,12 @@ import java.util.Set;
 public class FulfillmentOrderReadyHandler implements WebhookHandler {
 
     private final ShopifyAdminClient shopify;
-    private final Pool pool;
+    private final ShipmentRepository shipments;
     private final ShipmentSyncWorker worker;
 
-    public FulfillmentOrderReadyHandler(ShopifyAdminClient shopify, Pool pool, ShipmentSyncWorker worker) {
+    public FulfillmentOrderReadyHandler(ShopifyAdminClient shopify, ShipmentRepository shipments, ShipmentSyncWorker worker) {
         this.shopify = shopify;
-        this.pool = pool;
+        this.shipments = shipments;
         this.worker = worker;
     }
 
@@ -55,14 +54,9 @@ public class FulfillmentOrderReadyHandler implements WebhookHandler {
             if (orderGid == null) {
                 return Uni.createFrom().voidItem();
             }
-            return pool.preparedQuery("""
-                    UPDATE shipments s SET sync_pending_until = now(), sync_nudged_at = now(), updated_at = now()
-                    FROM orders o
-                    WHERE o.id = s.order_id AND o.shop_id = $1 AND o.gid = $2
-                      AND s.status = 'shipped' AND s.sync_status = 'pending'""")
-                    .execute(Tuple.of(delivery.shopId(), orderGid)).invoke(rows -> {
-                        Log.infof("%s: %d pending shipment(s) of %s due now", delivery.topic(), rows.rowCount(), orderGid);
-                        if (rows.rowCount() > 0) {
+            return shipments.nudgeOrder(delivery.shopId(), orderGid).invoke(count -> {
+                        Log.infof("%s: %d pending shipment(s) of %s due now", delivery.topic(), count, orderGid);
+                        if (count > 0) {
                             worker.wake();
                         }
                     }).replaceWithVoid();

@@ -1,12 +1,12 @@
 package dev.storesync.shipments.sync;
 
 import dev.storesync.shipments.FulfillmentConfig;
+import dev.storesync.shipments.ShipmentRepository;
+import dev.storesync.shipments.ShipmentRepository.Claim;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,29 +25,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @ApplicationScoped
 public class ShipmentSyncWorker {
 
-    private static final String CLAIM = """
-            WITH due AS (
-                SELECT s.id FROM shipments s
-                WHERE s.sync_status = 'pending' AND s.status = 'shipped' AND s.sync_pending_until <= now()
-                  AND (s.sync_claimed_until IS NULL OR s.sync_claimed_until < now())
-                  AND EXISTS (SELECT 1 FROM orders o JOIN shops sh ON sh.id = o.shop_id
-                              WHERE o.id = s.order_id AND sh.state = 'active')
-                ORDER BY s.sync_pending_until, s.id
-                LIMIT $1
-                FOR UPDATE OF s SKIP LOCKED)
-            UPDATE shipments s SET sync_claimed_until = now() + $2 * interval '1 millisecond',
-                   sync_claim_token = gen_random_uuid(), sync_nudged_at = NULL, updated_at = now()
-            FROM due WHERE s.id = due.id
-            RETURNING s.id, s.order_id, s.sync_claim_token""";
-
-    private final Pool pool;
+    private final ShipmentRepository shipments;
     private final FulfillmentSync sync;
     private final FulfillmentConfig config;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public ShipmentSyncWorker(Pool pool, FulfillmentSync sync, FulfillmentConfig config) {
-        this.pool = pool;
+    public ShipmentSyncWorker(ShipmentRepository shipments, FulfillmentSync sync, FulfillmentConfig config) {
+        this.shipments = shipments;
         this.sync = sync;
         this.config = config;
     }
@@ -85,12 +70,11 @@ public class ShipmentSyncWorker {
 
     /** Claims one batch and syncs it; returns how many shipments were claimed. */
     public Uni<Integer> round() {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(config.batchSize(), config.lease().toMillis()))
-                .chain(rows -> {
-                    Map<Long, List<FulfillmentSync.Claim>> byOrder = new LinkedHashMap<>();
-                    rows.forEach(r -> byOrder.computeIfAbsent(r.getLong("order_id"), k -> new ArrayList<>())
-                            .add(new FulfillmentSync.Claim(r.getLong("id"), r.getUUID("sync_claim_token"))));
-                    int claimed = rows.rowCount();
+        return shipments.claimDue(config.batchSize(), config.lease())
+                .chain(claims -> {
+                    Map<Long, List<Claim>> byOrder = new LinkedHashMap<>();
+                    claims.forEach(c -> byOrder.computeIfAbsent(c.orderId(), k -> new ArrayList<>()).add(c));
+                    int claimed = claims.size();
                     if (claimed == 0) {
                         return Uni.createFrom().item(0);
                     }
@@ -101,9 +85,9 @@ public class ShipmentSyncWorker {
     }
 
     // Shipments of one order go one after another: each changes the FOs' remaining quantities.
-    private Uni<Void> syncInTurn(List<FulfillmentSync.Claim> claims) {
+    private Uni<Void> syncInTurn(List<Claim> claims) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (FulfillmentSync.Claim claim : claims) {
+        for (Claim claim : claims) {
             chain = chain.chain(() -> sync.sync(claim).onFailure().recoverWithUni(e -> {
                 Log.errorf(e, "Shipment %d: sync failed unexpectedly; it will be retried after its lease",
                         claim.shipmentId());
