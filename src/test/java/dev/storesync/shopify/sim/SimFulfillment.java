@@ -28,6 +28,7 @@ public final class SimFulfillment {
     private final Instant createdAt;
     private String status = "SUCCESS";
     private Instant updatedAt;
+    private volatile boolean cancellable = true;
 
     SimFulfillment(long id, SimOrder order, SimLocation location, List<TrackingInfo> trackingInfo, List<Line> lines,
             boolean notifyCustomer, Instant createdAt) {
@@ -101,6 +102,26 @@ public final class SimFulfillment {
         Map<String, Integer> quantities = new java.util.LinkedHashMap<>();
         lines.forEach(l -> quantities.merge(l.line().lineItem().id(), l.quantity(), Integer::sum));
         return quantities;
+    }
+
+    /**
+     * Makes Shopify refuse to cancel this fulfillment ("Fulfillment cannot be canceled.", as for a
+     * fulfillment whose shipment a carrier has already picked up).
+     */
+    public SimFulfillment refuseCancel() {
+        cancellable = false;
+        return this;
+    }
+
+    /** Cancels it as a merchant would in the Shopify admin. */
+    public SimFulfillment cancelInAdmin() {
+        cancel(Instant.now());
+        lines.forEach(l -> l.line().remainingQuantity(l.line().remainingQuantity() + l.quantity()));
+        return this;
+    }
+
+    boolean cancellable() {
+        return cancellable;
     }
 
     boolean isActive() {

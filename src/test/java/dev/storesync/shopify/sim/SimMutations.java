@@ -134,6 +134,9 @@ final class SimMutations {
         if (!fulfillment.isActive()) {
             return payload("fulfillment", null, List.of(userError("Fulfillment has already been cancelled.", "id")));
         }
+        if (!fulfillment.cancellable()) {
+            return payload("fulfillment", null, List.of(userError("Fulfillment cannot be canceled.", "id")));
+        }
         fulfillment.cancel(shop.now());
         for (SimFulfillment.Line line : fulfillment.lines()) {
             line.line().remainingQuantity(line.line().remainingQuantity() + line.quantity());
