@@ -79,7 +79,8 @@ final class ShipmentViews {
         return new ShipmentDtos.View(r.getLong("id"), r.getLong("order_id"), r.getString("order_name"),
                 r.getString("shop_domain"), r.getLong("vendor_id"), r.getString("tracking_number"), r.getString("carrier"),
                 r.getString("tracking_company"), r.getString("tracking_url"), r.getBoolean("notify_customer"), status, sync,
-                label(status, sync, r.getInteger("sync_retry_count"), next, r.getString("last_error_message"),
+                label(status, sync, r.getInteger("sync_retry_count"), next, r.getString("last_error_code"),
+                        r.getString("last_error_message"),
                         r.getString("last_error_message_ja")),
                 r.getInteger("sync_retry_count"), SqlTimes.instant(r, "last_retry_at"), next, SqlTimes.instant(r, "synced_at"),
                 Arrays.asList(r.getArrayOfStrings("shopify_fulfillment_ids")),
@@ -87,10 +88,11 @@ final class ShipmentViews {
                 SqlTimes.instant(r, "created_at"), SqlTimes.instant(r, "cancelled_at"), history);
     }
 
-    static ShipmentDtos.Label label(String status, String sync, int retries, Instant next, String error,
+    static ShipmentDtos.Label label(String status, String sync, int retries, Instant next, String errorCode, String error,
             String errorJa) {
         if ("cancelled".equals(status)) {
-            return error == null ? new ShipmentDtos.Label("cancelled (back to unshipped)", "未発送に戻しました")
+            return !ShipmentRepository.LIVE_AFTER_CANCEL.equals(errorCode)
+                    ? new ShipmentDtos.Label("cancelled (back to unshipped)", "未発送に戻しました")
                     : new ShipmentDtos.Label("cancelled (back to unshipped), action needed: " + error,
                             "未発送に戻しました (対応が必要): " + nonNull(errorJa));
         }
