@@ -83,6 +83,16 @@ class ShipmentCancelAndLimitsTest {
         return register(orderId, Map.of(ConnectedShop.lineIds(orderId).get(sku), quantity));
     }
 
+    /** Registers a shipment and returns once its first fulfillmentCreate is at Shopify, held there for 2 s. */
+    private long registerWhileShopifyHoldsTheCreate(long orderId, String sku, int quantity) {
+        int injectedBefore = sim.faults().injectedCount();
+        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").delay(Duration.ofSeconds(2));
+        long shipmentId = registerOne(orderId, sku, quantity);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> sim.faults().injectedCount() > injectedBefore);
+        return shipmentId;
+    }
+
     private JsonPath shipment(long id) {
         return as(vendorKey).get("/shipments/" + id).then().statusCode(200).extract().jsonPath();
     }
@@ -142,11 +152,7 @@ class ShipmentCancelAndLimitsTest {
     void shouldUndoTheFulfillmentsOfACreateThatWasInFlightWhenTheShipmentWasCancelled() {
         SimOrder order = twoLocationOrder("DUO-1");
         long orderId = store.importOrder(order);
-        int injectedBefore = sim.faults().injectedCount();
-        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").delay(Duration.ofSeconds(2));
-        long shipmentId = registerOne(orderId, "DUO-1", 3);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .until(() -> sim.faults().injectedCount() > injectedBefore);
+        long shipmentId = registerWhileShopifyHoldsTheCreate(orderId, "DUO-1", 3);
 
         // The first location's create is at Shopify; the shipment has no fulfillment yet.
         as(vendorKey).post("/shipments/" + shipmentId + "/cancel").then().statusCode(200)
@@ -165,11 +171,7 @@ class ShipmentCancelAndLimitsTest {
     void shouldShowAFulfillmentThatCouldNotBeUndoneAndRetryItOnTheNextCancel() {
         SimOrder order = store.shop.order().line("SOLO-1", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);
-        int injectedBefore = sim.faults().injectedCount();
-        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").delay(Duration.ofSeconds(2));
-        long shipmentId = registerOne(orderId, "SOLO-1", 1);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .until(() -> sim.faults().injectedCount() > injectedBefore);
+        long shipmentId = registerWhileShopifyHoldsTheCreate(orderId, "SOLO-1", 1);
         sim.faults().always().shop(store.domain).operation("FulfillmentCancel").status(503);
 
         as(vendorKey).post("/shipments/" + shipmentId + "/cancel").then().statusCode(200);
@@ -208,11 +210,7 @@ class ShipmentCancelAndLimitsTest {
     void shouldRecordTheFulfillmentOfACreateInFlightWhenTheOrderIsCancelled() {
         SimOrder order = store.shop.order().line("LATE-1", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);
-        int injectedBefore = sim.faults().injectedCount();
-        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").delay(Duration.ofSeconds(2));
-        long shipmentId = registerOne(orderId, "LATE-1", 1);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .until(() -> sim.faults().injectedCount() > injectedBefore);
+        long shipmentId = registerWhileShopifyHoldsTheCreate(orderId, "LATE-1", 1);
 
         // orders/cancelled arrives while the create is at Shopify.
         Instant now = Instant.now();
