@@ -4,6 +4,8 @@ import dev.storesync.StoreSyncConfig;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -46,8 +48,14 @@ class ResilientAdminApi {
 
     private Uni<RawResponse> attempt(String shop, String token, String version, String operation,
             JsonObject request, boolean retrySafe) {
+        Context caller = Vertx.currentContext();
         Uni<RawResponse> sent = transport.send(shop, token, version, operation, request)
                 .ifNoItem().after(callTimeout).failWith(CallTimedOutException::new);
+        if (caller != null) {
+            // Mutiny's timer fires on a worker thread; go on where the caller was (its Hibernate session).
+            sent = sent.onFailure(CallTimedOutException.class).recoverWithUni(e -> Uni.createFrom()
+                    .emitter(emitter -> caller.runOnContext(ignored -> emitter.fail(e))));
+        }
         return retrySafe ? sent
                 : sent.onFailure(TransientShopifyException.class)
                         .transform(e -> new AmbiguousShopifyException((ShopifyOutageException) e));
