@@ -97,8 +97,9 @@ public class ShopService {
         return find(id).map(shop -> shop.domain);
     }
 
-    // Admin changes lock the row (SELECT ... FOR UPDATE): a pause or re-authorization flag written
-    // by the Shopify client meanwhile waits, and is neither lost nor lost to.
+    // Admin changes lock the row (SELECT ... FOR UPDATE): a pause or re-authorization flag the
+    // Shopify client writes meanwhile waits for this change instead of being overwritten by it.
+    // The flush makes the answer show the version the change got.
     @WithTransaction
     public Uni<ShopDtos.View> pause(long id, String reason) {
         return findLocked(id).map(shop -> {
@@ -109,8 +110,8 @@ public class ShopService {
             shop.pausedReason = reason.trim();
             shop.updatedAt = Instant.now();
             Log.infof("Shop %s paused: %s", shop.domain, shop.pausedReason);
-            return ShopDtos.View.of(shop);
-        });
+            return shop;
+        }).call(shops::flush).map(ShopDtos.View::of);
     }
 
     @WithTransaction
@@ -125,8 +126,8 @@ public class ShopService {
                 shop.updatedAt = Instant.now();
                 Log.infof("Shop %s resumed", shop.domain);
             }
-            return ShopDtos.View.of(shop);
-        });
+            return shop;
+        }).call(shops::flush).map(ShopDtos.View::of);
     }
 
     /** Re-encrypts every token still sealed with an older key, after a key rotation. */

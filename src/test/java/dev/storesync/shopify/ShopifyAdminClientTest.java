@@ -132,9 +132,10 @@ class ShopifyAdminClientTest {
         long paused = version(store);
         assertThat(paused).isGreaterThan(registered);
 
-        asAdmin().post("/admin/shops/" + store.shopId + "/resume").then().statusCode(200);
+        long answered = asAdmin().post("/admin/shops/" + store.shopId + "/resume").then().statusCode(200)
+                .extract().jsonPath().getLong("version");
         long resumed = version(store);
-        assertThat(resumed).isGreaterThan(paused);
+        assertThat(resumed).isGreaterThan(paused).isEqualTo(answered);
 
         store.shop.accessToken("rotated-elsewhere");
         assertThat(shopInfo(store.domain)).isInstanceOf(ShopifyResult.Unauthorized.class);
