@@ -72,6 +72,13 @@ public interface StoreSyncConfig {
             @WithDefault("50")
             int defaultQueryCost();
 
+            /**
+             * Deadline of one attempt of an Admin API call, waiting for the shop's cost bucket
+             * included; past it the attempt is cancelled and never sent.
+             */
+            @WithDefault("30S")
+            java.time.Duration callTimeout();
+
             /** Refresh an expiring access token when it has less than this left. */
             @WithDefault("5M")
             java.time.Duration refreshBeforeExpiry();

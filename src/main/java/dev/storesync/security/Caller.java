@@ -14,10 +14,6 @@ public class Caller {
         this.identity = identity;
     }
 
-    public boolean isVendor() {
-        return identity.hasRole(Roles.VENDOR);
-    }
-
     /** The vendor a vendor key is bound to; empty for admin and operator keys. */
     public Optional<Long> vendorId() {
         return Optional.ofNullable(identity.getAttribute(Roles.VENDOR_ID_ATTRIBUTE));

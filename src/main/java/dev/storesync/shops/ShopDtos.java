@@ -1,5 +1,7 @@
 package dev.storesync.shops;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -29,16 +31,39 @@ public final class ShopDtos {
     public record PauseRequest(@NotBlank @Size(max = 500) String reason) {
     }
 
+    /**
+     * A shop. {@code version} grows with every change of the shop row; {@code webhookSubscriptions}
+     * is shown for one shop (not in lists).
+     */
     public record View(long id, String domain, String state, String pausedReason, boolean needsReauth,
             List<String> scopes, String apiVersion, boolean hasAccessToken, Instant accessTokenExpiresAt,
-            Instant installedAt, Instant uninstalledAt, Instant createdAt, Instant updatedAt) {
+            Instant installedAt, Instant uninstalledAt, Instant createdAt, Instant updatedAt, long version,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<WebhookSubscription> webhookSubscriptions) {
         static View of(Shop s) {
             List<String> scopes = s.scopes == null || s.scopes.isBlank() ? List.of()
                     : Arrays.stream(s.scopes.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
             return new View(s.id, s.domain, s.state, s.pausedReason, s.needsReauth, scopes, s.apiVersion,
                     s.accessToken != null, s.accessTokenExpiresAt, s.installedAt, s.uninstalledAt, s.createdAt,
-                    s.updatedAt);
+                    s.updatedAt, s.version, null);
         }
+
+        View withSubscriptions(List<WebhookSubscription> subscriptions) {
+            return new View(id, domain, state, pausedReason, needsReauth, scopes, apiVersion, hasAccessToken,
+                    accessTokenExpiresAt, installedAt, uninstalledAt, createdAt, updatedAt, version, subscriptions);
+        }
+    }
+
+    /**
+     * One webhook topic of a shop: {@code subscribed}, {@code failed} (with the error, in English
+     * and Japanese) or {@code missing} (never attempted); {@code lastAttemptAt} null when missing.
+     */
+    @RegisterForReflection
+    public record WebhookSubscription(String topic, String state, Instant lastAttemptAt, Error lastError) {
+    }
+
+    /** What went wrong, for people. */
+    @RegisterForReflection
+    public record Error(String en, String ja) {
     }
 
     public record ReencryptResult(int shopsReencrypted, String activeKeyId) {

@@ -26,10 +26,14 @@ public class ShopResource {
         this.service = service;
     }
 
+    /** Registers the shop, then subscribes it to webhooks; 201 even when Shopify refused or was unreachable. */
     @POST
     public Uni<Response> register(@Valid @NotNull ShopDtos.RegisterRequest body, @Context UriInfo uri) {
-        return service.register(body).map(shop -> Response
-                .created(uri.getAbsolutePathBuilder().path(String.valueOf(shop.id())).build()).entity(shop).build());
+        return service.register(body)
+                .call(shop -> service.subscribe(shop.id()))
+                .chain(shop -> service.get(shop.id()))
+                .map(shop -> Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(shop.id())).build())
+                        .entity(shop).build());
     }
 
     @GET
@@ -47,6 +51,13 @@ public class ShopResource {
     @Path("/{id}/pause")
     public Uni<ShopDtos.View> pause(@RestPath long id, @Valid @NotNull ShopDtos.PauseRequest body) {
         return service.pause(id, body.reason());
+    }
+
+    /** (Re)subscribes the shop to every webhook topic StoreSync handles; idempotent. */
+    @POST
+    @Path("/{id}/subscriptions")
+    public Uni<ShopDtos.View> subscribe(@RestPath long id) {
+        return service.subscribe(id).chain(() -> service.get(id));
     }
 
     @POST

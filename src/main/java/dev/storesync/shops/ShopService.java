@@ -7,9 +7,12 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Registers shops, changes their state and keeps their tokens encrypted. */
 @ApplicationScoped
@@ -19,11 +22,16 @@ public class ShopService {
 
     private final ShopRepository shops;
     private final TokenCipher cipher;
+    private final WebhookSubscriber subscriber;
+    private final WebhookSubscriptionStates subscriptions;
     private final StoreSyncConfig config;
 
-    public ShopService(ShopRepository shops, TokenCipher cipher, StoreSyncConfig config) {
+    public ShopService(ShopRepository shops, TokenCipher cipher, WebhookSubscriber subscriber,
+            WebhookSubscriptionStates subscriptions, StoreSyncConfig config) {
         this.shops = shops;
         this.cipher = cipher;
+        this.subscriber = subscriber;
+        this.subscriptions = subscriptions;
         this.config = config;
     }
 
@@ -60,14 +68,41 @@ public class ShopService {
         return shops.listByState(state).map(list -> list.stream().map(ShopDtos.View::of).toList());
     }
 
+    /** One shop, with the state of each webhook subscription it should have. */
     @WithSession
     public Uni<ShopDtos.View> get(long id) {
-        return find(id).map(ShopDtos.View::of);
+        return find(id).map(ShopDtos.View::of).chain(view -> subscriptions.of(id).map(recorded -> {
+            List<ShopDtos.WebhookSubscription> out = new ArrayList<>();
+            for (String topic : new TreeSet<>(subscriber.topics())) {
+                WebhookSubscriptionStates.Recorded r = recorded.get(topic);
+                out.add(r == null ? new ShopDtos.WebhookSubscription(topic, "missing", null, null)
+                        : new ShopDtos.WebhookSubscription(topic, r.state(), r.lastAttemptAt(),
+                                r.errorEn() == null ? null : new ShopDtos.Error(r.errorEn(), r.errorJa())));
+            }
+            return view.withSubscriptions(out);
+        }));
     }
 
+    /**
+     * (Re)subscribes the shop to every webhook topic StoreSync handles, idempotently; what Shopify
+     * refused or failed is recorded per topic, not passed on. Runs outside a transaction: it calls
+     * Shopify.
+     */
+    public Uni<Void> subscribe(long id) {
+        return domainOf(id).chain(subscriber::subscribe);
+    }
+
+    @WithSession
+    Uni<String> domainOf(long id) {
+        return find(id).map(shop -> shop.domain);
+    }
+
+    // Admin changes lock the row (SELECT ... FOR UPDATE): a pause or re-authorization flag the
+    // Shopify client writes meanwhile waits for this change instead of being overwritten by it.
+    // The flush makes the answer show the version the change got.
     @WithTransaction
     public Uni<ShopDtos.View> pause(long id, String reason) {
-        return find(id).map(shop -> {
+        return findLocked(id).map(shop -> {
             if (Shop.UNINSTALLED.equals(shop.state)) {
                 throw ProblemException.conflict("Shop " + shop.domain + " is uninstalled; reinstall the app first");
             }
@@ -75,13 +110,13 @@ public class ShopService {
             shop.pausedReason = reason.trim();
             shop.updatedAt = Instant.now();
             Log.infof("Shop %s paused: %s", shop.domain, shop.pausedReason);
-            return ShopDtos.View.of(shop);
-        });
+            return shop;
+        }).call(shops::flush).map(ShopDtos.View::of);
     }
 
     @WithTransaction
     public Uni<ShopDtos.View> resume(long id) {
-        return find(id).map(shop -> {
+        return findLocked(id).map(shop -> {
             if (Shop.UNINSTALLED.equals(shop.state)) {
                 throw ProblemException.conflict("Shop " + shop.domain + " is uninstalled; reinstall the app first");
             }
@@ -91,24 +126,25 @@ public class ShopService {
                 shop.updatedAt = Instant.now();
                 Log.infof("Shop %s resumed", shop.domain);
             }
-            return ShopDtos.View.of(shop);
-        });
+            return shop;
+        }).call(shops::flush).map(ShopDtos.View::of);
     }
 
     /** Re-encrypts every token still sealed with an older key, after a key rotation. */
     @WithTransaction
     public Uni<ShopDtos.ReencryptResult> reencryptTokens() {
         String active = cipher.activeKeyId();
-        return shops.list("(accessTokenKeyId is not null and accessTokenKeyId <> ?1) "
+        return shops.find("(accessTokenKeyId is not null and accessTokenKeyId <> ?1) "
                 + "or (refreshTokenKeyId is not null and refreshTokenKeyId <> ?1)", active)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
                 .map(stale -> {
                     for (Shop shop : stale) {
                         if (shop.accessToken != null) {
-                            String plain = cipher.decrypt(shop.accessToken, shop.accessTokenKeyId, context(shop.domain, "access"));
+                            String plain = cipher.open(shop.domain, TokenCipher.Purpose.ACCESS, shop.accessToken, shop.accessTokenKeyId);
                             setAccessToken(shop, plain, shop.accessTokenExpiresAt);
                         }
                         if (shop.refreshToken != null) {
-                            String plain = cipher.decrypt(shop.refreshToken, shop.refreshTokenKeyId, context(shop.domain, "refresh"));
+                            String plain = cipher.open(shop.domain, TokenCipher.Purpose.REFRESH, shop.refreshToken, shop.refreshTokenKeyId);
                             setRefreshToken(shop, plain, shop.refreshTokenExpiresAt);
                         }
                         shop.updatedAt = Instant.now();
@@ -137,7 +173,7 @@ public class ShopService {
      */
     @WithTransaction
     public Uni<Outcome> markUninstalled(String domain, Instant requestedAt) {
-        return shops.findByDomain(domain).map(shop -> {
+        return shops.find("domain", domain).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult().map(shop -> {
             if (shop == null) {
                 return Outcome.NOT_FOUND;
             }
@@ -181,18 +217,6 @@ public class ShopService {
         });
     }
 
-    /** The plain access token of a shop, for the Shopify client only. */
-    public String accessTokenOf(Shop shop) {
-        return shop.accessToken == null ? null
-                : cipher.decrypt(shop.accessToken, shop.accessTokenKeyId, context(shop.domain, "access"));
-    }
-
-    /** The plain refresh token of a shop, for token refresh only. */
-    public String refreshTokenOf(Shop shop) {
-        return shop.refreshToken == null ? null
-                : cipher.decrypt(shop.refreshToken, shop.refreshTokenKeyId, context(shop.domain, "refresh"));
-    }
-
     void setAccessToken(Shop shop, String token, Instant expiresAt) {
         if (token == null) {
             shop.accessToken = null;
@@ -200,7 +224,7 @@ public class ShopService {
             shop.accessTokenExpiresAt = null;
             return;
         }
-        TokenCipher.Sealed sealed = cipher.encrypt(token, context(shop.domain, "access"));
+        TokenCipher.Sealed sealed = cipher.seal(shop.domain, TokenCipher.Purpose.ACCESS, token);
         shop.accessToken = sealed.ciphertext();
         shop.accessTokenKeyId = sealed.keyId();
         shop.accessTokenExpiresAt = expiresAt;
@@ -213,7 +237,7 @@ public class ShopService {
             shop.refreshTokenExpiresAt = null;
             return;
         }
-        TokenCipher.Sealed sealed = cipher.encrypt(token, context(shop.domain, "refresh"));
+        TokenCipher.Sealed sealed = cipher.seal(shop.domain, TokenCipher.Purpose.REFRESH, token);
         shop.refreshToken = sealed.ciphertext();
         shop.refreshTokenKeyId = sealed.keyId();
         shop.refreshTokenExpiresAt = expiresAt;
@@ -223,7 +247,8 @@ public class ShopService {
         return shops.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("No shop with id " + id));
     }
 
-    static String context(String domain, String purpose) {
-        return "storesync:shop:" + domain + ":" + purpose + "-token";
+    private Uni<Shop> findLocked(long id) {
+        return shops.findById(id, LockModeType.PESSIMISTIC_WRITE).onItem().ifNull()
+                .failWith(() -> ProblemException.notFound("No shop with id " + id));
     }
 }

@@ -1,18 +1,22 @@
 package dev.storesync.shops;
 
-import io.quarkus.logging.Log;
 import dev.storesync.kernel.SqlTimes;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads and replaces shop tokens with single SQL statements, so a rotated refresh token always
- * replaces the old one together with its access token (never half of the pair).
+ * replaces the old one together with its access token (never half of the pair). Every write here
+ * bumps {@code version}, as Hibernate does for the {@link Shop} entity, so an admin edit in flight
+ * never silently overwrites a pause or a re-authorization flag set here.
  */
 @ApplicationScoped
 public class ShopTokens {
@@ -31,37 +35,60 @@ public class ShopTokens {
     }
 
     public Uni<Optional<ShopAccess>> access(String domain) {
-        return pool.preparedQuery(SELECT).execute(Tuple.of(domain)).map(rows -> {
-            if (rows.size() == 0) {
-                return Optional.empty();
-            }
-            Row row = rows.iterator().next();
-            byte[] sealed = row.getBuffer("access_token") == null ? null : row.getBuffer("access_token").getBytes();
-            String token = sealed == null ? null
-                    : cipher.decrypt(sealed, row.getString("access_token_key_id"), ShopService.context(domain, "access"));
-            return Optional.of(new ShopAccess(row.getLong("id"), domain, row.getString("state"),
-                    row.getString("api_version"), token, SqlTimes.instant(row, "access_token_expires_at"),
-                    row.getValue("refresh_token") != null));
-        });
+        return access(pool, domain, SELECT);
     }
 
-    /** The decrypted refresh token, for the refresh call only. */
-    public Uni<Optional<String>> refreshToken(String domain) {
-        return pool.preparedQuery("SELECT refresh_token, refresh_token_key_id FROM shops WHERE domain = $1")
-                .execute(Tuple.of(domain)).map(rows -> {
-                    if (rows.size() == 0 || rows.iterator().next().getValue("refresh_token") == null) {
-                        return Optional.empty();
+    private Uni<Optional<ShopAccess>> access(SqlClient client, String domain, String select) {
+        return client.preparedQuery(select).execute(Tuple.of(domain)).map(rows -> rows.size() == 0
+                ? Optional.empty() : Optional.of(accessOf(rows.iterator().next(), domain)));
+    }
+
+    private ShopAccess accessOf(Row row, String domain) {
+        byte[] sealed = row.getBuffer("access_token") == null ? null : row.getBuffer("access_token").getBytes();
+        String token = sealed == null ? null
+                : cipher.open(domain, TokenCipher.Purpose.ACCESS, sealed, row.getString("access_token_key_id"));
+        return new ShopAccess(row.getLong("id"), domain, row.getString("state"), row.getString("api_version"), token,
+                SqlTimes.instant(row, "access_token_expires_at"), row.getValue("refresh_token") != null);
+    }
+
+    /**
+     * Refreshes a shop's tokens under a lock on its row, so that across all replicas one refresh
+     * runs at a time per shop: Shopify rotates the refresh token on every use, and a second use of
+     * the old one fails. Whoever waited for the lock re-reads the row; when its access token is no
+     * longer {@code staleAccessToken}, another refresh (or a reinstall) has already replaced it and
+     * that token is returned without calling Shopify. A null {@code staleAccessToken} refreshes
+     * regardless. {@code exchange} trades the current refresh token for a new grant; when it fails,
+     * nothing is written and the failure is passed on. Empty when the shop has no refresh token.
+     */
+    public Uni<Optional<ShopAccess>> refreshLocked(String domain, String staleAccessToken,
+            Function<String, Uni<TokenGrant>> exchange) {
+        return pool.withTransaction(conn -> conn.preparedQuery(SELECT + " FOR UPDATE").execute(Tuple.of(domain))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(Optional.<ShopAccess>empty());
                     }
                     Row row = rows.iterator().next();
-                    return Optional.of(cipher.decrypt(row.getBuffer("refresh_token").getBytes(),
-                            row.getString("refresh_token_key_id"), ShopService.context(domain, "refresh")));
-                });
+                    ShopAccess current = accessOf(row, domain);
+                    if (staleAccessToken != null && current.accessToken() != null
+                            && !staleAccessToken.equals(current.accessToken())) {
+                        Log.debugf("Access token of %s was already replaced; using the new one", domain);
+                        return Uni.createFrom().item(Optional.of(current));
+                    }
+                    if (row.getValue("refresh_token") == null) {
+                        return Uni.createFrom().item(Optional.<ShopAccess>empty());
+                    }
+                    String refreshToken = cipher.open(domain, TokenCipher.Purpose.REFRESH,
+                            row.getBuffer("refresh_token").getBytes(), row.getString("refresh_token_key_id"));
+                    return exchange.apply(refreshToken)
+                            .chain(grant -> replace(conn, domain, grant))
+                            .chain(() -> access(conn, domain, SELECT));
+                }));
     }
 
     /** Replaces access and refresh tokens in one statement; clears the re-authorization flag. */
-    public Uni<Void> replace(String domain, TokenGrant grant) {
+    private Uni<Void> replace(SqlClient client, String domain, TokenGrant grant) {
         Tuple params = sealed(domain, grant).addString(grant.scopes());
-        return pool.preparedQuery("""
+        return client.preparedQuery("""
                 UPDATE shops SET access_token = $2, access_token_key_id = $3, access_token_expires_at = $4,
                        refresh_token = $5, refresh_token_key_id = $6, refresh_token_expires_at = $7,
                        scopes = COALESCE($8, scopes), needs_reauth = FALSE, updated_at = now(), version = version + 1
@@ -90,7 +117,9 @@ public class ShopTokens {
 
     /** Shopify refused the token and it could not be refreshed: an operator must reinstall the app. */
     public Uni<Void> markNeedsReauth(String domain) {
-        return pool.preparedQuery("UPDATE shops SET needs_reauth = TRUE, updated_at = now() WHERE domain = $1 AND NOT needs_reauth")
+        return pool.preparedQuery("""
+                UPDATE shops SET needs_reauth = TRUE, updated_at = now(), version = version + 1
+                WHERE domain = $1 AND NOT needs_reauth""")
                 .execute(Tuple.of(domain)).invoke(rows -> {
                     if (rows.rowCount() > 0) {
                         Log.warnf("Shop %s needs re-authorization: Shopify rejected its token", domain);
@@ -101,7 +130,7 @@ public class ShopTokens {
     /** Shopify says the shop cannot be served now (frozen or locked): pause it with the reason. */
     public Uni<Void> pause(String domain, String reason) {
         return pool.preparedQuery("""
-                UPDATE shops SET state = 'paused', paused_reason = $2, updated_at = now()
+                UPDATE shops SET state = 'paused', paused_reason = $2, updated_at = now(), version = version + 1
                 WHERE domain = $1 AND state = 'active'""")
                 .execute(Tuple.of(domain, reason)).invoke(rows -> {
                     if (rows.rowCount() > 0) {
@@ -112,9 +141,9 @@ public class ShopTokens {
 
     /** $1 domain, $2..$4 sealed access token, key id, expiry, $5..$7 the same for the refresh token. */
     private Tuple sealed(String domain, TokenGrant grant) {
-        TokenCipher.Sealed access = cipher.encrypt(grant.accessToken(), ShopService.context(domain, "access"));
+        TokenCipher.Sealed access = cipher.seal(domain, TokenCipher.Purpose.ACCESS, grant.accessToken());
         TokenCipher.Sealed refresh = grant.refreshToken() == null ? null
-                : cipher.encrypt(grant.refreshToken(), ShopService.context(domain, "refresh"));
+                : cipher.seal(domain, TokenCipher.Purpose.REFRESH, grant.refreshToken());
         return Tuple.tuple()
                 .addString(domain)
                 .addValue(Buffer.buffer(access.ciphertext()))
@@ -124,5 +153,4 @@ public class ShopTokens {
                 .addString(refresh == null ? null : refresh.keyId())
                 .addValue(SqlTimes.timestamptz(grant.refreshTokenExpiresAt()));
     }
-
 }

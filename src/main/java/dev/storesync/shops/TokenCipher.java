@@ -42,7 +42,32 @@ public class TokenCipher {
     public record Sealed(byte[] ciphertext, String keyId) {
     }
 
-    public Sealed encrypt(String plaintext, String context) {
+    /** Which of a shop's two tokens; part of the associated data, so the two never swap. */
+    public enum Purpose {
+        ACCESS("access"), REFRESH("refresh");
+
+        private final String word;
+
+        Purpose(String word) {
+            this.word = word;
+        }
+    }
+
+    /** The one way a shop token is sealed for storage: bound to its shop and purpose. */
+    public Sealed seal(String domain, Purpose purpose, String token) {
+        return encrypt(token, context(domain, purpose));
+    }
+
+    /** Opens what {@link #seal} made for the same shop and purpose. */
+    public String open(String domain, Purpose purpose, byte[] sealed, String keyId) {
+        return decrypt(sealed, keyId, context(domain, purpose));
+    }
+
+    private static String context(String domain, Purpose purpose) {
+        return "storesync:shop:" + domain + ":" + purpose.word + "-token";
+    }
+
+    private Sealed encrypt(String plaintext, String context) {
         if (activeKeyId == null) {
             throw new IllegalStateException("No token encryption key configured: set STORESYNC_CRYPTO_KEYS and "
                     + "STORESYNC_CRYPTO_ACTIVE_KEY_ID");
@@ -60,7 +85,7 @@ public class TokenCipher {
         }
     }
 
-    public String decrypt(byte[] sealed, String keyId, String context) {
+    private String decrypt(byte[] sealed, String keyId, String context) {
         SecretKey key = keys.get(keyId);
         if (key == null) {
             throw new IllegalStateException("Token was encrypted with key '" + keyId + "', which is no longer configured");

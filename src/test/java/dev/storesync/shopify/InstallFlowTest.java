@@ -7,9 +7,14 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.storesync.shopify.client.ShopifyAdminClient;
 import dev.storesync.shopify.client.ShopifyResult;
+import dev.storesync.shopify.oauth.ShopifyOAuthClient;
+import dev.storesync.shopify.oauth.TokenRefresher;
+import dev.storesync.shopify.sim.Faults;
 import dev.storesync.shopify.sim.InjectShopifySimulator;
 import dev.storesync.shopify.sim.ShopifySimulator;
 import dev.storesync.shopify.sim.SimShop;
+import dev.storesync.shops.ShopAccess;
+import dev.storesync.shops.ShopTokens;
 import dev.storesync.testing.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -24,6 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +53,12 @@ class InstallFlowTest {
 
     @Inject
     io.agroal.api.AgroalDataSource dataSource;
+
+    @Inject
+    ShopifyOAuthClient oauth;
+
+    @Inject
+    ShopTokens tokens;
 
     @BeforeAll
     static void logFailures() {
@@ -202,10 +216,86 @@ class InstallFlowTest {
     }
 
     @Test
-    void shouldRefuseInstallForAForeignDomain() {
+    void shouldRefuseInstallForAForeignDomain() throws Exception {
         given().redirects().follow(false).get("/shopify/install?shop=evil.example.com").then()
                 .statusCode(400).contentType("application/problem+json");
         given().redirects().follow(false).get("/shopify/install").then().statusCode(400);
+        given().redirects().follow(false).get("/shopify/install?shop=a%00b.myshopify.com").then().statusCode(400);
+        assertThat(pendingStates("evil.example.com")).isZero();
+    }
+
+    @Test
+    void shouldKeepAtMostFivePendingStatesPerShopAndHonourTheNewest() throws Exception {
+        String domain = Api.uniqueShopDomain("spam");
+        sim.addShop(domain, "t");
+        java.util.List<String> authorizeUrls = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            authorizeUrls.add(given().redirects().follow(false).get("/shopify/install?shop=" + domain)
+                    .then().statusCode(302).extract().header("Location"));
+        }
+        assertThat(pendingStates(domain)).isEqualTo(5);
+
+        // The oldest link's state was evicted; the newest still completes the installation.
+        callback(approveAt(authorizeUrls.get(0))).then().statusCode(401);
+        callback(approveAt(authorizeUrls.get(authorizeUrls.size() - 1))).then().statusCode(200);
+        assertThat(stored(domain)).isTrue();
+    }
+
+    @Test
+    void shouldRefreshOnceWhenTwoReplicasRaceAndBothUseTheWinnersToken() throws Exception {
+        String domain = Api.uniqueShopDomain("replicas");
+        SimShop shop = sim.addShop(domain, "pre-install-token").strictRefreshTokenRotation();
+        callback(approve(domain)).then().statusCode(200);
+        String stale = shop.accessToken();
+        shop.expireAccessToken();
+
+        // Two replicas: each has its own in-JVM single flight, so only the database can keep them apart.
+        TokenRefresher replicaA = new TokenRefresher(oauth, tokens);
+        TokenRefresher replicaB = new TokenRefresher(oauth, tokens);
+        // A slow token endpoint keeps the first refresh in flight while the second one starts.
+        sim.faults().next(1).endpoint(Faults.Endpoint.OAUTH_ACCESS_TOKEN).shop(domain).delay(Duration.ofMillis(700));
+        try {
+            CompletableFuture<Optional<ShopAccess>> a = replicaA.refresh(domain, stale).subscribeAsCompletionStage();
+            CompletableFuture<Optional<ShopAccess>> b = replicaB.refresh(domain, stale).subscribeAsCompletionStage();
+            ShopAccess fromA = a.get(20, TimeUnit.SECONDS).orElseThrow();
+            ShopAccess fromB = b.get(20, TimeUnit.SECONDS).orElseThrow();
+
+            assertThat(refreshRequests(domain)).hasSize(1);
+            assertThat(fromA.accessToken()).isEqualTo(shop.accessToken()).isNotEqualTo(stale);
+            assertThat(fromB.accessToken()).isEqualTo(fromA.accessToken());
+        } finally {
+            sim.faults().clear();
+        }
+        assertThat(client.query(domain, "ShopInfo", Map.of()).await().atMost(Duration.ofSeconds(10)))
+                .isInstanceOf(ShopifyResult.Success.class);
+        long id = asAdmin().get("/admin/shops").then().extract().jsonPath().getLong("find { it.domain == '" + domain + "' }.id");
+        asAdmin().get("/admin/shops/" + id).then().statusCode(200).body("needsReauth", equalTo(false));
+    }
+
+    private java.util.List<dev.storesync.shopify.sim.RecordedRequest> refreshRequests(String domain) {
+        return sim.requests(r -> r.endpoint() == Faults.Endpoint.OAUTH_ACCESS_TOKEN && domain.equals(r.shop())
+                && r.body().contains("refresh_token\""));
+    }
+
+    /** Approves an authorize URL StoreSync issued at the simulator; returns the callback's query. */
+    private Map<String, String> approveAt(String authorize) throws Exception {
+        HttpResponse<String> approved = HTTP.send(HttpRequest.newBuilder(URI.create(authorize)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(approved.statusCode()).isEqualTo(302);
+        String callback = approved.headers().firstValue("Location").orElseThrow();
+        return query(callback.substring(callback.indexOf('?') + 1));
+    }
+
+    private int pendingStates(String domain) throws Exception {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT count(*) FROM oauth_states WHERE shop_domain = ? AND expires_at > now()")) {
+            ps.setString(1, domain);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     @Test

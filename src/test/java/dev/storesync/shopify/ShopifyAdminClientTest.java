@@ -2,6 +2,7 @@ package dev.storesync.shopify;
 
 import static dev.storesync.testing.Api.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.storesync.shopify.client.ShopifyAdminClient;
 import dev.storesync.shopify.client.ShopifyResult;
@@ -92,6 +93,58 @@ class ShopifyAdminClientTest {
         assertThat(result).isInstanceOf(ShopifyResult.Transient.class);
         assertThat(result.retryable()).isTrue();
         assertThat(result.message().ja()).contains("自動的に再試行します");
+    }
+
+    @Test
+    void shouldSayInWordsWhyShopifyDidNotAnswer() {
+        ConnectedShop store = ConnectedShop.connect(sim, "dropped");
+        sim.faults().always().shop(store.domain).dropConnection();
+        ShopifyResult result = shopInfo(store.domain);
+        assertThat(result).isInstanceOf(ShopifyResult.Transient.class);
+        assertThat(result.message().en()).contains("could not be reached or closed the connection")
+                .doesNotContainIgnoringCase("exception");
+        assertThat(result.message().ja()).contains("接続が切断されました").doesNotContainIgnoringCase("exception");
+    }
+
+    @Test
+    void shouldPauseCallsOnlyForTheShopShopifyKeepsFailingFor() {
+        ConnectedShop failing = ConnectedShop.connect(sim, "outage");
+        ConnectedShop healthy = ConnectedShop.connect(sim, "healthy");
+        sim.faults().always().shop(failing.domain).status(500);
+
+        await().atMost(WAIT).until(() -> shopInfo(failing.domain) instanceof ShopifyResult.Transient t
+                && t.cause() == ShopifyResult.Cause.PAUSED_AFTER_FAILURES);
+        int reached = sim.operations(failing.domain, "ShopInfo").size();
+        ShopifyResult paused = shopInfo(failing.domain);
+        assertThat(paused.message().en()).contains("paused");
+        assertThat(sim.operations(failing.domain, "ShopInfo")).hasSize(reached);
+
+        assertThat(shopInfo(healthy.domain)).isInstanceOf(ShopifyResult.Success.class);
+    }
+
+    @Test
+    void shouldCountEveryChangeOfTheShopInItsVersion() {
+        ConnectedShop store = ConnectedShop.connect(sim, "versioned");
+        long registered = version(store);
+
+        sim.faults().next(1).shop(store.domain).status(402);
+        assertThat(shopInfo(store.domain)).isInstanceOf(ShopifyResult.ShopUnavailable.class);
+        long paused = version(store);
+        assertThat(paused).isGreaterThan(registered);
+
+        long answered = asAdmin().post("/admin/shops/" + store.shopId + "/resume").then().statusCode(200)
+                .extract().jsonPath().getLong("version");
+        long resumed = version(store);
+        assertThat(resumed).isGreaterThan(paused).isEqualTo(answered);
+
+        store.shop.accessToken("rotated-elsewhere");
+        assertThat(shopInfo(store.domain)).isInstanceOf(ShopifyResult.Unauthorized.class);
+        asAdmin().get("/admin/shops/" + store.shopId).then().body("needsReauth", org.hamcrest.Matchers.equalTo(true));
+        assertThat(version(store)).isGreaterThan(resumed);
+    }
+
+    private static long version(ConnectedShop store) {
+        return asAdmin().get("/admin/shops/" + store.shopId).then().statusCode(200).extract().jsonPath().getLong("version");
     }
 
     @Test

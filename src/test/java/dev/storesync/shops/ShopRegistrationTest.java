@@ -68,7 +68,7 @@ class ShopRegistrationTest {
                 byte[] stored = rs.getBytes(1);
                 assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(token);
                 assertThat(rs.getString(2)).isEqualTo("t1");
-                assertThat(cipher.decrypt(stored, "t1", ShopService.context(rs.getString(3), "access")))
+                assertThat(cipher.open(rs.getString(3), TokenCipher.Purpose.ACCESS, stored, "t1"))
                         .isEqualTo(token);
             }
         }
@@ -79,9 +79,9 @@ class ShopRegistrationTest {
 
     @Test
     void shouldNotDecryptCiphertextMovedToAnotherShop() {
-        TokenCipher.Sealed sealed = cipher.encrypt("shpat_abc", ShopService.context("a.myshopify.com", "access"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cipher.decrypt(sealed.ciphertext(), sealed.keyId(),
-                ShopService.context("b.myshopify.com", "access"))).isInstanceOf(IllegalStateException.class);
+        TokenCipher.Sealed sealed = cipher.seal("a.myshopify.com", TokenCipher.Purpose.ACCESS, "shpat_abc");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cipher.open("b.myshopify.com",
+                TokenCipher.Purpose.ACCESS, sealed.ciphertext(), sealed.keyId())).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -119,7 +119,7 @@ class ShopRegistrationTest {
                 .then().statusCode(201).extract().jsonPath().getLong("id");
         TokenCipher oldCipher = new TokenCipher(TestCrypto.config(
                 "old:b2xkLXRlc3Qta2V5LW9ubHktZm9yLXJvdGF0aW9uISE=", "old"));
-        TokenCipher.Sealed sealed = oldCipher.encrypt(token, ShopService.context(domain, "access"));
+        TokenCipher.Sealed sealed = oldCipher.seal(domain, TokenCipher.Purpose.ACCESS, token);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "UPDATE shops SET access_token = ?, access_token_key_id = 'old' WHERE id = ?")) {
@@ -136,7 +136,7 @@ class ShopRegistrationTest {
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(2)).isEqualTo("t1");
-                assertThat(cipher.decrypt(rs.getBytes(1), "t1", ShopService.context(domain, "access"))).isEqualTo(token);
+                assertThat(cipher.open(domain, TokenCipher.Purpose.ACCESS, rs.getBytes(1), "t1")).isEqualTo(token);
             }
         }
     }

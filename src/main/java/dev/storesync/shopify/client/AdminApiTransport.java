@@ -60,6 +60,7 @@ class AdminApiTransport {
         return sleep(wait)
                 .chain(() -> post(shop, token, version, request))
                 .onFailure().invoke(() -> bucket.release(expected, System.nanoTime()))
+                .onCancellation().invoke(() -> bucket.release(expected, System.nanoTime()))
                 .chain(response -> {
                     if (!observeCost(bucket, operation, response, expected)) {
                         bucket.release(expected, System.nanoTime());
@@ -83,11 +84,14 @@ class AdminApiTransport {
                 .timeout(config.client().requestTimeout().toMillis())
                 .sendJsonObject(request)
                 .onFailure().transform(e -> new TransientShopifyException(
-                        "no answer from Shopify (" + e.getClass().getSimpleName() + ")", e))
+                        e instanceof java.util.concurrent.TimeoutException ? ShopifyResult.Cause.TIMED_OUT
+                                : ShopifyResult.Cause.NO_ANSWER,
+                        "no answer from Shopify (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e))
                 .map(response -> {
                     logVersionHeaders(shop, version, response);
                     if (response.statusCode() >= 500) {
-                        throw new TransientShopifyException("Shopify answered HTTP " + response.statusCode(), null);
+                        throw new TransientShopifyException(ShopifyResult.Cause.SERVER_ERROR,
+                                "Shopify answered HTTP " + response.statusCode(), null);
                     }
                     return new RawResponse(response.statusCode(), parse(response), body(response), retryAfter(response));
                 });
@@ -148,7 +152,11 @@ class AdminApiTransport {
             return Uni.createFrom().voidItem();
         }
         // A Vert.x timer fires on the caller's context, so Hibernate Reactive sessions stay usable after the wait.
-        return Uni.createFrom().emitter(emitter -> vertx.setTimer(duration.toMillis(), id -> emitter.complete(null)));
+        // Cancelled (the call's deadline passed), the timer goes too and nothing is sent.
+        return Uni.createFrom().emitter(emitter -> {
+            long timer = vertx.setTimer(duration.toMillis(), id -> emitter.complete(null));
+            emitter.onTermination(() -> vertx.cancelTimer(timer));
+        });
     }
 
     private void logVersionHeaders(String shop, String requested, HttpResponse<Buffer> response) {

@@ -9,6 +9,6 @@ package dev.storesync.shopify.client;
 class AmbiguousShopifyException extends ShopifyOutageException {
 
     AmbiguousShopifyException(ShopifyOutageException transientFailure) {
-        super(transientFailure.getMessage(), null);
+        super(transientFailure.cause(), transientFailure.getMessage(), null);
     }
 }

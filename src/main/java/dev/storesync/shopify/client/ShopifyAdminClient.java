@@ -1,9 +1,11 @@
 package dev.storesync.shopify.client;
 
 import dev.storesync.StoreSyncConfig;
+import dev.storesync.shopify.oauth.ShopifyOAuthClient;
 import dev.storesync.shopify.oauth.TokenRefresher;
 import dev.storesync.shops.ShopAccess;
 import dev.storesync.shops.ShopTokens;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * The Admin GraphQL API for StoreSync's capabilities: runs a named document from
@@ -73,8 +74,10 @@ public class ShopifyAdminClient {
             }
             boolean expiring = access.canRefresh()
                     && access.expiresWithin(config.client().refreshBeforeExpiry().toSeconds(), Instant.now());
+            // A failed early refresh is no reason not to try the token while it lasts.
             Uni<ShopAccess> ready = expiring
-                    ? refresher.refresh(shop).map(refreshed -> refreshed.orElse(access))
+                    ? refresher.refresh(shop, access.accessToken()).map(refreshed -> refreshed.orElse(access))
+                            .onFailure(ShopifyOAuthClient.OAuthException.class).recoverWithItem(access)
                     : Uni.createFrom().item(access);
             return ready.chain(a -> attempt(a, operation, request, retrySafe, true));
         });
@@ -86,16 +89,20 @@ public class ShopifyAdminClient {
         Uni<RawResponse> sent = api.send(shop, access.accessToken(), access.apiVersion(), operation, request, retrySafe);
         return sent
                 .map(response -> new Outcome(response, null))
-                .onFailure(ShopifyOutageException.class).recoverWithItem(e -> new Outcome(null, e.getMessage()))
+                .onFailure(ShopifyOutageException.class).recoverWithItem(e -> {
+                    Log.debugf("%s for %s failed: %s", operation, shop, e.getMessage());
+                    return new Outcome(null, ((ShopifyOutageException) e).cause());
+                })
                 .onFailure(CircuitBreakerOpenException.class)
-                .recoverWithItem(e -> new Outcome(null, "Shopify keeps failing; calls are paused for a while"))
-                .onFailure(TimeoutException.class).recoverWithItem(e -> new Outcome(null, "timed out"))
+                .recoverWithItem(e -> new Outcome(null, ShopifyResult.Cause.PAUSED_AFTER_FAILURES))
+                .onFailure(ResilientAdminApi.CallTimedOutException.class)
+                .recoverWithItem(e -> new Outcome(null, ShopifyResult.Cause.TIMED_OUT))
                 .chain(outcome -> outcome.response() == null
-                        ? Uni.createFrom().item(new ShopifyResult.Transient(shop, outcome.transientDetail()))
+                        ? Uni.createFrom().item(new ShopifyResult.Transient(shop, outcome.transientCause()))
                         : classify(access, operation, request, retrySafe, mayRefresh, outcome.response()));
     }
 
-    private record Outcome(RawResponse response, String transientDetail) {
+    private record Outcome(RawResponse response, ShopifyResult.Cause transientCause) {
     }
 
     private Uni<ShopifyResult> classify(ShopAccess access, String operation, JsonObject request, boolean retrySafe,
@@ -105,9 +112,12 @@ public class ShopifyAdminClient {
             case 200 -> Uni.createFrom().item(classifyGraphql(shop, response.body()));
             case 401 -> {
                 if (mayRefresh && access.canRefresh()) {
-                    yield refresher.refresh(shop).chain(refreshed -> refreshed.isPresent()
-                            ? attempt(refreshed.get(), operation, request, retrySafe, false)
-                            : unauthorized(shop));
+                    yield refresher.refresh(shop, access.accessToken())
+                            .chain(refreshed -> refreshed.isPresent()
+                                    ? attempt(refreshed.get(), operation, request, retrySafe, false)
+                                    : unauthorized(shop))
+                            .onFailure(ShopifyOAuthClient.OAuthException.class).recoverWithItem(
+                                    e -> new ShopifyResult.Transient(shop, ShopifyResult.Cause.TOKEN_ENDPOINT_UNANSWERED));
                 }
                 yield unauthorized(shop);
             }

@@ -101,8 +101,26 @@ public sealed interface ShopifyResult {
         }
     }
 
+    /** Why a call got no usable answer, in words for people (technical details go to the log only). */
+    enum Cause {
+        NO_ANSWER("Shopify could not be reached or closed the connection", "Shopifyに接続できないか、接続が切断されました"),
+        SERVER_ERROR("Shopify had a server error", "Shopify側でサーバーエラーが発生しました"),
+        TIMED_OUT("Shopify did not answer in time", "Shopifyが時間内に応答しませんでした"),
+        PAUSED_AFTER_FAILURES("calls to this shop are paused for a while because Shopify kept failing",
+                "Shopifyのエラーが続いたため、このショップへの呼び出しを一時的に止めています"),
+        TOKEN_ENDPOINT_UNANSWERED("Shopify's token service did not answer", "Shopifyのトークン発行サービスが応答しませんでした");
+
+        private final String en;
+        private final String ja;
+
+        Cause(String en, String ja) {
+            this.en = en;
+            this.ja = ja;
+        }
+    }
+
     /** 5xx, timeouts, dropped connections, an open circuit: retried automatically later. */
-    record Transient(String shop, String detail) implements ShopifyResult {
+    record Transient(String shop, Cause cause) implements ShopifyResult {
         @Override
         public boolean retryable() {
             return true;
@@ -110,9 +128,9 @@ public sealed interface ShopifyResult {
 
         @Override
         public OperatorMessage message() {
-            return new OperatorMessage("Shopify did not answer properly for " + shop + " (" + detail
+            return new OperatorMessage("Shopify did not answer properly for " + shop + " (" + cause.en
                     + "); StoreSync retries automatically.",
-                    shop + " でShopifyから正常な応答がありませんでした（" + detail + "）。自動的に再試行します。");
+                    shop + " でShopifyから正常な応答がありませんでした（" + cause.ja + "）。自動的に再試行します。");
         }
     }
 

@@ -3,7 +3,7 @@ package dev.storesync.shopify.client;
 /** A failure worth retrying: 5xx, timeout, dropped connection. Counted by the circuit breaker. */
 class TransientShopifyException extends ShopifyOutageException {
 
-    TransientShopifyException(String message, Throwable cause) {
-        super(message, cause);
+    TransientShopifyException(ShopifyResult.Cause cause, String message, Throwable error) {
+        super(cause, message, error);
     }
 }

@@ -24,6 +24,11 @@ import java.util.Base64;
 public class InstallService {
 
     private static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
+    /**
+     * Unexpired states kept per shop. Anyone may call /shopify/install, so each call must not add a
+     * row for good: a further call evicts the shop's oldest state (the newest link always works).
+     */
+    static final int MAX_PENDING_STATES_PER_SHOP = 5;
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(90);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -61,15 +66,31 @@ public class InstallService {
         byte[] nonce = new byte[24];
         RANDOM.nextBytes(nonce);
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
-        return pool.preparedQuery("DELETE FROM oauth_states WHERE expires_at < now()").execute()
-                .chain(() -> pool.preparedQuery(
-                        "INSERT INTO oauth_states (state, shop_domain, expires_at) VALUES ($1, $2, now() + $3 * interval '1 second')")
-                        .execute(Tuple.of(state, shop, STATE_LIFETIME.toSeconds())))
+        return storeState(shop, state)
                 .map(ignored -> URI.create(config.adminBaseUrl().replace("{shop}", shop) + "/admin/oauth/authorize"
                         + "?client_id=" + enc(clientId)
                         + "&scope=" + enc(config.scopes())
                         + "&redirect_uri=" + enc(redirectUri())
                         + "&state=" + enc(state)));
+    }
+
+    /**
+     * Prunes expired states, evicts the shop's oldest beyond the cap and stores the new one. The
+     * advisory lock serialises calls for one shop, so concurrent calls cannot overshoot the cap.
+     */
+    private Uni<Void> storeState(String shop, String state) {
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .execute(Tuple.of("storesync:oauth-states:" + shop))
+                .chain(() -> conn.preparedQuery("DELETE FROM oauth_states WHERE expires_at < now()").execute())
+                .chain(() -> conn.preparedQuery("""
+                        DELETE FROM oauth_states WHERE state IN (
+                            SELECT state FROM oauth_states WHERE shop_domain = $1
+                            ORDER BY created_at DESC, expires_at DESC OFFSET $2)""")
+                        .execute(Tuple.of(shop, MAX_PENDING_STATES_PER_SHOP - 1)))
+                .chain(() -> conn.preparedQuery(
+                        "INSERT INTO oauth_states (state, shop_domain, expires_at) VALUES ($1, $2, now() + $3 * interval '1 second')")
+                        .execute(Tuple.of(state, shop, STATE_LIFETIME.toSeconds())))
+                .replaceWithVoid());
     }
 
     /**

@@ -30,6 +30,11 @@ public class ShopifyOAuthClient {
         public int status() {
             return status;
         }
+
+        /** No answer, or a 5xx: Shopify said nothing about the grant, so trying later may work. */
+        public boolean unanswered() {
+            return status == 0 || status >= 500;
+        }
     }
 
     private final WebClient web;

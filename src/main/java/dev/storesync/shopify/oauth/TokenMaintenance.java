@@ -44,14 +44,14 @@ public class TokenMaintenance {
                     rows.forEach(r -> domains.add(r.getString("domain")));
                     Uni<Integer> chain = Uni.createFrom().item(0);
                     for (String domain : domains) {
-                        chain = chain.chain(n -> refresher.refresh(domain).map(result -> {
+                        chain = chain.chain(n -> refresher.refresh(domain, null).map(result -> {
                             if (result.isEmpty()) {
                                 Log.warnf("Refresh token of %s is about to expire and could not be renewed: "
                                         + "re-authorize the app", domain);
                                 return n;
                             }
                             return n + 1;
-                        }));
+                        }).onFailure(ShopifyOAuthClient.OAuthException.class).recoverWithItem(n));
                     }
                     return chain;
                 });

@@ -3,6 +3,8 @@ package dev.storesync.shopify.subscriptions;
 import dev.storesync.StoreSyncConfig;
 import dev.storesync.shopify.client.ShopifyAdminClient;
 import dev.storesync.shopify.client.ShopifyResult;
+import dev.storesync.shops.WebhookSubscriber;
+import dev.storesync.shops.WebhookSubscriptionStates;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -22,16 +24,29 @@ import java.util.TreeSet;
  * topics are configured in the app's settings, not through the API, so they are never subscribed.
  */
 @ApplicationScoped
-public class SubscriptionRegistrar {
+public class SubscriptionRegistrar implements WebhookSubscriber {
 
     private final ShopifyAdminClient shopify;
     private final SubscribedTopics topics;
+    private final WebhookSubscriptionStates states;
     private final StoreSyncConfig.Shopify config;
 
-    public SubscriptionRegistrar(ShopifyAdminClient shopify, SubscribedTopics topics, StoreSyncConfig config) {
+    public SubscriptionRegistrar(ShopifyAdminClient shopify, SubscribedTopics topics, WebhookSubscriptionStates states,
+            StoreSyncConfig config) {
         this.shopify = shopify;
         this.topics = topics;
+        this.states = states;
         this.config = config.shopify();
+    }
+
+    @Override
+    public Set<String> topics() {
+        return enumTopics();
+    }
+
+    @Override
+    public Uni<Void> subscribe(String domain) {
+        return ensure(domain).replaceWithVoid();
     }
 
     /** What was done, per topic ({@code topic} is Shopify's enum, e.g. ORDERS_CREATE). */
@@ -43,8 +58,12 @@ public class SubscriptionRegistrar {
         return shopify.query(shop, "WebhookSubscriptions", Map.of()).chain(result -> {
             if (!(result instanceof ShopifyResult.Success success)) {
                 Log.warnf("Could not list webhook subscriptions of %s: %s", shop, result.message().en());
-                return Uni.createFrom().item(new Report(List.of(), List.of(), List.of(),
-                        List.copyOf(new TreeSet<>(enumTopics()))));
+                List<String> all = List.copyOf(new TreeSet<>(enumTopics()));
+                Uni<Void> recorded = Uni.createFrom().voidItem();
+                for (String topic : all) {
+                    recorded = recorded.chain(() -> states.failed(shop, topic, result.message().en(), result.message().ja()));
+                }
+                return recorded.replaceWith(new Report(List.of(), List.of(), List.of(), all));
             }
             Map<String, JsonObject> existing = new HashMap<>();
             JsonArray nodes = success.data().getJsonObject("webhookSubscriptions", new JsonObject())
@@ -62,6 +81,7 @@ public class SubscriptionRegistrar {
                 JsonObject current = existing.get(topic);
                 if (current != null && callback.equals(callbackOf(current))) {
                     unchanged.add(topic);
+                    chain = chain.chain(() -> states.subscribed(shop, topic));
                     continue;
                 }
                 JsonObject subscription = new JsonObject().put("callbackUrl", callback).put("format", "JSON");
@@ -70,14 +90,15 @@ public class SubscriptionRegistrar {
                                 Map.of("topic", topic, "webhookSubscription", subscription.getMap()))
                         : shopify.query(shop, "WebhookSubscriptionUpdate",
                                 Map.of("id", current.getString("id"), "webhookSubscription", Map.of("callbackUrl", callback)));
-                chain = chain.chain(() -> call.invoke(r -> {
+                chain = chain.chain(() -> call.chain(r -> {
                     if (r instanceof ShopifyResult.Success) {
                         (current == null ? created : updated).add(topic);
-                    } else {
-                        failed.add(topic);
-                        Log.warnf("Webhook subscription %s for %s failed: %s", topic, shop, r.message().en());
+                        return states.subscribed(shop, topic);
                     }
-                }).replaceWithVoid());
+                    failed.add(topic);
+                    Log.warnf("Webhook subscription %s for %s failed: %s", topic, shop, r.message().en());
+                    return states.failed(shop, topic, r.message().en(), r.message().ja());
+                }));
             }
             return chain.map(ignored -> {
                 Log.infof("Webhook subscriptions of %s: %d created, %d corrected, %d in place, %d failed", shop,

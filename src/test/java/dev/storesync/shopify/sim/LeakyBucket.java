@@ -26,6 +26,11 @@ final class LeakyBucket {
         lastNanos = System.nanoTime();
     }
 
+    synchronized void drain() {
+        available = 0;
+        lastNanos = System.nanoTime();
+    }
+
     /** Takes {@code cost} points if there are that many. */
     synchronized boolean tryTake(int cost) {
         restore();

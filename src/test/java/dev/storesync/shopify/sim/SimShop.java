@@ -35,6 +35,7 @@ public final class SimShop {
     private String scope = "";
     private String planName = "Basic";
     private boolean protectedCustomerDataApproved = true;
+    private boolean refreshGrace = true;
 
     SimShop(ShopifySimulator simulator, String domain, String accessToken) {
         this.simulator = simulator;
@@ -136,7 +137,8 @@ public final class SimShop {
      * (Shopify's behaviour since 2026-08-28), so a client that lost a response can retry once.
      */
     synchronized Map<String, Object> refresh(String presented, Duration lifetime) {
-        if (presented == null || !(presented.equals(refreshToken) || presented.equals(previousRefreshToken))) {
+        if (presented == null || !(presented.equals(refreshToken)
+                || refreshGrace && presented.equals(previousRefreshToken))) {
             return null;
         }
         String keep = presented.equals(refreshToken) ? refreshToken : previousRefreshToken;
@@ -145,7 +147,22 @@ public final class SimShop {
         return response;
     }
 
+    /**
+     * Strict rotation: a refresh token works once, and a second use of it fails (as before Shopify's
+     * 2026-08-28 grace period, and always for a client that used the old token after the new one).
+     */
+    public synchronized SimShop strictRefreshTokenRotation() {
+        refreshGrace = false;
+        return this;
+    }
+
     // --- Cost bucket --------------------------------------------------------------------------
+
+    /** Empties the bucket now, as another app's burst would; it restores at the configured rate. */
+    public SimShop drainBucket() {
+        bucket.drain();
+        return this;
+    }
 
     /** Sets the bucket size and restore rate (points per second) and fills it. */
     public SimShop bucket(int maximumAvailable, int restoreRate) {
