@@ -76,6 +76,10 @@ public interface StoreSyncConfig {
              * Deadline of one attempt of an Admin API call, waiting for the shop's cost bucket
              * included; past it the attempt is cancelled and never sent.
              */
+            /** How long a shop's circuit breaker stays open after Shopify kept failing for that shop. */
+            @WithDefault("30S")
+            java.time.Duration breakerDelay();
+
             @WithDefault("30S")
             java.time.Duration callTimeout();
 

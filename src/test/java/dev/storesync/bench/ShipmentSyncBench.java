@@ -184,7 +184,7 @@ public final class ShipmentSyncBench {
         for (RecordedRequest r : sim.requests()) {
             JsonObject variables = r.operationName() == null ? null
                     : new JsonObject(r.body()).getJsonObject("variables", new JsonObject());
-            if ("OrderFulfillmentOrders".equals(r.operationName())) {
+            if ("SyncFulfillmentOrders".equals(r.operationName())) {
                 queryArrival.putIfAbsent(variables.getString("id"), r.at());
             } else if ("FulfillmentCreate".equals(r.operationName())) {
                 createArrival.putIfAbsent(variables.getJsonObject("fulfillment").getJsonObject("trackingInfo")

@@ -47,7 +47,7 @@ class TransientFailureMessageTest {
         String vendorKey = Api.newKey("vendor", vendorId);
         SimOrder order = store.shop.order().line("DISH-1", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);
-        sim.faults().always().shop(store.domain).operation("OrderFulfillmentOrders").dropConnection();
+        sim.faults().always().shop(store.domain).operation("SyncFulfillmentOrders").dropConnection();
 
         long shipmentId = as(vendorKey).body(Map.of("lines", List.of(Map.of("lineItemId",
                 ConnectedShop.lineIds(orderId).get("DISH-1"), "quantity", 1)), "trackingNumber", "TRK-" + UUID.randomUUID()))

@@ -32,11 +32,13 @@ class ResilientAdminApi {
 
     private final AdminApiTransport transport;
     private final Duration callTimeout;
+    private final Duration breakerDelay;
     private final Map<String, Guard> breakers = new ConcurrentHashMap<>();
 
     ResilientAdminApi(AdminApiTransport transport, StoreSyncConfig config) {
         this.transport = transport;
         this.callTimeout = config.shopify().client().callTimeout();
+        this.breakerDelay = config.shopify().client().breakerDelay();
     }
 
     @Retry(maxRetries = 4, delay = 500, jitter = 200, retryOn = TransientShopifyException.class)
@@ -64,7 +66,7 @@ class ResilientAdminApi {
     private Guard breaker(String shop) {
         return breakers.computeIfAbsent(shop, s -> Guard.create()
                 .withDescription("Shopify Admin API for " + s)
-                .withCircuitBreaker().requestVolumeThreshold(20).failureRatio(0.6).delay(30, ChronoUnit.SECONDS)
+                .withCircuitBreaker().requestVolumeThreshold(20).failureRatio(0.6).delay(breakerDelay.toMillis(), ChronoUnit.MILLIS)
                 .failOn(ShopifyOutageException.class).done()
                 .build());
     }
