@@ -64,6 +64,12 @@ public final class SimLineItem {
         return requiresShipping;
     }
 
+    /** The variant of the inventory item with this line's SKU; null (a custom item) when the shop has none. */
+    public SimProductVariant variant() {
+        SimInventoryItem item = sku == null ? null : order.shop().inventoryItem(sku);
+        return item == null ? null : item.variant();
+    }
+
     public SimOrder order() {
         return order;
     }

@@ -45,6 +45,10 @@ public final class SimOrder {
         this.test = builder.test;
     }
 
+    SimShop shop() {
+        return shop;
+    }
+
     public String id() {
         return "gid://shopify/Order/" + id;
     }
