@@ -40,7 +40,7 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
             int ordered = li.getInteger("quantity", 0);
             lines.add(new Line(idOf(lineGid, li.getValue("id")), lineGid, blankToNull(li.getString("sku")),
                     li.getString("title", ""), li.getString("variant_title"), longOrNull(li.getValue("variant_id")),
-                    blankToNull(li.getString("vendor")), li.getInteger("current_quantity", ordered), ordered,
+                    blankToNull(li.getString("vendor")), orElse(li.getInteger("current_quantity"), ordered), ordered,
                     li.getBoolean("requires_shipping", true), li.getInteger("fulfillable_quantity")));
         }
         Instant updatedAt = time(o.getString("updated_at"));
@@ -62,7 +62,7 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
             String lineGid = li.getString("id");
             int ordered = li.getInteger("quantity", 0);
             lines.add(new Line(idOf(lineGid, null), lineGid, blankToNull(li.getString("sku")), li.getString("title", ""),
-                    null, null, blankToNull(li.getString("vendor")), li.getInteger("currentQuantity", ordered), ordered,
+                    null, null, blankToNull(li.getString("vendor")), orElse(li.getInteger("currentQuantity"), ordered), ordered,
                     li.getBoolean("requiresShipping", true), null));
         }
         Instant updatedAt = time(o.getString("updatedAt"));
@@ -87,6 +87,11 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
 
     private static Instant time(String value) {
         return value == null || value.isBlank() ? null : OffsetDateTime.parse(value).toInstant();
+    }
+
+    // Payloads from before order edits existed (or trimmed by include_fields) lack the current quantity.
+    private static int orElse(Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 
     private static Long longOrNull(Object value) {
