@@ -22,6 +22,7 @@ import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,30 @@ class QueueProgressTest {
             assertThat(gauge(metrics, "storesync_queue_items", "shipment_sync", waiting.domain, "pending")).isEqualTo(1.0);
             assertThat(gauge(metrics, "storesync_queue_items", "webhook_inbox", waiting.domain, "discarded")).isEqualTo(1.0);
         });
+    }
+
+    @Test
+    void shouldCountShipmentsOfAPausedShopAsDueWithTheirOldestDueTime() {
+        Vendors.Vendor vendor = Vendors.create("Paused");
+        ConnectedShop paused = ConnectedShop.connect(sim, "queuespaused");
+        SimOrder order = paused.shop.order().line("P-1", 2, vendor.name()).create();
+        long orderId = paused.importOrder(order);
+        asAdmin().body(Map.of("reason", "Stocktaking")).post("/admin/shops/" + paused.shopId + "/pause").then()
+                .statusCode(200);
+        long line = ConnectedShop.lineIds(orderId).get("P-1");
+        Instant before = Instant.now().minusSeconds(1);
+        Shipments.registered(vendor.key(), orderId, "TRK-P1-" + UUID.randomUUID(), line, 1);
+        Shipments.registered(vendor.key(), orderId, "TRK-P2-" + UUID.randomUUID(), line, 1);
+
+        // Shipments of a paused shop are not claimed: they stay due until the shop is resumed.
+        JsonPath queues = asAdmin().get("/admin/queues").then().statusCode(200).extract().jsonPath();
+        String shipments = shop("shipment_sync", paused.domain);
+        assertThat(queues.getLong(shipments + ".counts.pending")).isEqualTo(2);
+        assertThat(queues.getLong(shipments + ".dueNow")).isEqualTo(2);
+        assertThat(Instant.parse(queues.getString(shipments + ".oldestDue"))).isAfter(before)
+                .isBeforeOrEqualTo(Instant.parse(queues.getString("at")));
+        assertThat(queues.getString(shipments + ".nextRetry")).isNull();
+        assertThat(queues.getLong("queues.find { it.queue == 'shipment_sync' }.total.dueNow")).isGreaterThanOrEqualTo(2);
     }
 
     @Test
