@@ -9,6 +9,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +31,8 @@ public class QueueMetrics {
     private final MeterRegistry registry;
     private final OperationsConfig config;
     private final AtomicReference<QueueProgress> snapshot = new AtomicReference<>();
+    // The snapshot by "queue|shop", so a scrape looks each gauge up instead of scanning every shop.
+    private final AtomicReference<Map<String, QueueProgress.Progress>> index = new AtomicReference<>(Map.of());
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     public QueueMetrics(QueueProgressRepository repository, MeterRegistry registry, OperationsConfig config) {
@@ -49,12 +53,18 @@ public class QueueMetrics {
     }
 
     /** Makes {@code progress} the snapshot the gauges show (also after a live read by the API). */
-    public void publish(QueueProgress progress) {
+    public synchronized void publish(QueueProgress progress) {
         QueueProgress previous = snapshot.get();
         if (previous != null && previous.at().isAfter(progress.at())) {
             return;
         }
+        Map<String, QueueProgress.Progress> byKey = new HashMap<>();
+        for (QueueProgress.Queue queue : progress.queues()) {
+            byKey.put(key(queue.queue(), ALL_SHOPS), queue.total());
+            queue.shops().forEach(shop -> byKey.put(key(queue.queue(), shop.shop()), shop));
+        }
         snapshot.set(progress);
+        index.set(byKey);
         for (QueueProgress.Queue queue : progress.queues()) {
             register(queue, queue.total());
             queue.shops().forEach(shop -> register(queue, shop));
@@ -64,7 +74,7 @@ public class QueueMetrics {
     private void register(QueueProgress.Queue queue, QueueProgress.Progress progress) {
         String q = queue.queue();
         String shop = progress.shop() == null ? ALL_SHOPS : progress.shop();
-        if (!registered.add(q + "|" + shop)) {
+        if (!registered.add(key(q, shop))) {
             return;
         }
         Tags tags = Tags.of("queue", q, "shop", shop);
@@ -84,25 +94,15 @@ public class QueueMetrics {
 
     private void gauge(String name, String help, String unit, Tags tags, ToDoubleFunction<QueueProgress.Progress> value,
             String queue, String shop) {
-        Gauge.builder(name, snapshot, ref -> {
-            QueueProgress.Progress p = find(ref.get(), queue, shop);
+        String key = key(queue, shop);
+        Gauge.builder(name, index, ref -> {
+            QueueProgress.Progress p = ref.get().get(key);
             return p == null ? 0 : value.applyAsDouble(p);
         }).description(help).baseUnit(unit).tags(tags).register(registry);
     }
 
-    private static QueueProgress.Progress find(QueueProgress progress, String queue, String shop) {
-        if (progress == null) {
-            return null;
-        }
-        for (QueueProgress.Queue q : progress.queues()) {
-            if (q.queue().equals(queue)) {
-                if (ALL_SHOPS.equals(shop)) {
-                    return q.total();
-                }
-                return q.shops().stream().filter(p -> shop.equals(p.shop())).findFirst().orElse(null);
-            }
-        }
-        return null;
+    private static String key(String queue, String shop) {
+        return queue + "|" + shop;
     }
 
     private static double secondsBetween(Instant from, Instant to) {
