@@ -49,7 +49,7 @@ public interface StoreSyncConfig {
         Optional<String> previousClientSecret();
 
         /** Access scopes requested at install, comma separated. */
-        @WithDefault("read_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_assigned_fulfillment_orders,write_assigned_fulfillment_orders,read_fulfillments,write_fulfillments,read_inventory,write_inventory,read_products")
+        @WithDefault("read_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_assigned_fulfillment_orders,write_assigned_fulfillment_orders,read_fulfillments,write_fulfillments,read_inventory,write_inventory,read_products,read_shipping")
         String scopes();
 
         /** Public base URL of this service, for the OAuth redirect and webhook subscriptions. */

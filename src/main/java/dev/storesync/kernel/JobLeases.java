@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -15,10 +16,18 @@ import java.util.UUID;
 public class JobLeases {
 
     private final Pool pool;
-    private final String holder = UUID.randomUUID().toString();
+    private final String holder;
 
+    /** This replica's leases, held under a random id. */
+    @Inject
     public JobLeases(Pool pool) {
+        this(pool, UUID.randomUUID().toString());
+    }
+
+    /** Leases held under {@code holder}: another replica's view, for tests. */
+    public JobLeases(Pool pool, String holder) {
         this.pool = pool;
+        this.holder = holder;
     }
 
     /** True when this replica holds (or just took) the lease for {@code ttl}. */

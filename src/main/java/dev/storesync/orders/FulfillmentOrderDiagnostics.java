@@ -16,7 +16,11 @@ import java.util.Map;
 
 /**
  * Explains, per order line, why it has or has no fulfillable fulfillment order: the seed's
- * "FO generated vs FO missing" comparison in one call, read live from Shopify.
+ * "FO generated vs FO missing" comparison in one call, read live from Shopify. Besides the
+ * fulfillment orders it reads each line's product prerequisites for Shopify's order routing
+ * (requires shipping, inventory tracked and stocked at the location, delivery profile with rates),
+ * so a line Shopify created no fulfillment order for gets the likely reason. Only Shopify creates
+ * fulfillment orders; StoreSync can only say what to fix in the store.
  */
 @ApplicationScoped
 public class FulfillmentOrderDiagnostics {
@@ -34,13 +38,21 @@ public class FulfillmentOrderDiagnostics {
             int remainingQuantity) {
     }
 
-    public record LineDiagnosis(String lineItemId, String sku, int quantity, boolean requiresShipping, String vendor,
-            String verdict, String en, String ja, List<FoView> fulfillmentOrders) {
+    /**
+     * One prerequisite of a line: {@code requires_shipping}, {@code variant}, {@code inventory_tracked},
+     * {@code stocked_at_location}, {@code delivery_profile}. {@code ok} is null when it could not be read.
+     */
+    public record Check(String name, Boolean ok, String en, String ja) {
     }
 
+    public record LineDiagnosis(String lineItemId, String sku, int quantity, boolean requiresShipping, String vendor,
+            String verdict, String en, String ja, List<Check> prerequisites, List<FoView> fulfillmentOrders) {
+    }
+
+    /** {@code productsNote} says why prerequisites are unknown (Shopify refused the product read), else null. */
     public record Report(long orderId, String orderName, String shop, boolean fulfillmentOrdersGenerated,
             int fulfillmentOrderCount, boolean allShippableLinesFulfillable, String en, String ja,
-            List<LineDiagnosis> lines) {
+            String productsNote, List<LineDiagnosis> lines) {
     }
 
     public Uni<Report> explain(long orderId) {
@@ -51,21 +63,30 @@ public class FulfillmentOrderDiagnostics {
                     }
                     var row = rows.iterator().next();
                     String shop = row.getString("domain");
-                    return shopify.query(shop, "OrderFulfillmentOrders", Map.of("id", row.getString("gid"))).map(result -> {
+                    String gid = row.getString("gid");
+                    return shopify.query(shop, "OrderFulfillmentOrders", Map.of("id", gid)).chain(result -> {
                         if (!(result instanceof ShopifyResult.Success success)) {
                             throw new ProblemException(Problem.of(502, "shopify-unavailable", "Shopify did not answer",
                                     result.message().en() + " / " + result.message().ja()));
                         }
                         JsonObject order = success.data().getJsonObject("order");
                         if (order == null) {
-                            throw ProblemException.notFound("Shopify has no order " + row.getString("gid"));
+                            throw ProblemException.notFound("Shopify has no order " + gid);
                         }
-                        return report(orderId, row.getString("name"), shop, order);
+                        // The prerequisites refine the report; without them (e.g. a missing products
+                        // scope) it still shows the fulfillment orders.
+                        return shopify.query(shop, "OrderLineProducts", Map.of("id", gid)).map(products ->
+                                products instanceof ShopifyResult.Success read && read.data().getJsonObject("order") != null
+                                        ? report(orderId, row.getString("name"), shop, order,
+                                                LinePrerequisites.byLine(read.data().getJsonObject("order")), null)
+                                        : report(orderId, row.getString("name"), shop, order, Map.of(),
+                                                products.message().en()));
                     });
                 });
     }
 
-    static Report report(long orderId, String name, String shop, JsonObject order) {
+    static Report report(long orderId, String name, String shop, JsonObject order,
+            Map<String, LinePrerequisites> prerequisites, String productsNote) {
         JsonArray fos = order.getJsonObject("fulfillmentOrders", new JsonObject()).getJsonArray("nodes", new JsonArray());
         List<LineDiagnosis> lines = new ArrayList<>();
         boolean allFulfillable = true;
@@ -91,6 +112,10 @@ public class FulfillmentOrderDiagnostics {
                 }
             }
             boolean ships = line.getBoolean("requiresShipping", true);
+            LinePrerequisites product = prerequisites.get(line.getString("id"));
+            List<String> locations = views.stream().map(FoView::locationId).filter(java.util.Objects::nonNull).toList();
+            List<Check> checks = product == null ? List.of() : product.checks(locations);
+            Check failing = checks.stream().filter(c -> Boolean.FALSE.equals(c.ok())).findFirst().orElse(null);
             String verdict;
             String en;
             String ja;
@@ -98,14 +123,29 @@ public class FulfillmentOrderDiagnostics {
                 verdict = "no_shipping_needed";
                 en = "Does not require shipping; no tracking is needed.";
                 ja = "配送不要の商品です。追跡番号は不要です。";
+            } else if (product != null && product.currentQuantity() == 0) {
+                verdict = "removed_by_edit";
+                en = "An order edit removed this line (current quantity 0): nothing to ship.";
+                ja = "注文編集でこの明細は削除されました（現在の数量0）。発送は不要です。";
             } else if (fulfillable) {
                 verdict = "fulfillable";
                 en = "Has an open fulfillment order StoreSync can fulfil.";
                 ja = "StoreSyncが発送処理できるフルフィルメントオーダーがあります。";
+            } else if (views.isEmpty() && failing != null) {
+                verdict = LinePrerequisites.verdict(failing);
+                en = "No fulfillment order, probably because: " + failing.en() + " Fix it in Shopify; only Shopify creates fulfillment orders.";
+                ja = "フルフィルメントオーダーがありません。考えられる原因: " + failing.ja()
+                        + " Shopifyの設定を修正してください（フルフィルメントオーダーはShopifyのみが作成します）。";
             } else if (views.isEmpty()) {
                 verdict = "fo_missing";
-                en = "No fulfillment order yet: Shopify's order routing has not assigned this line (or a scope hides it).";
-                ja = "フルフィルメントオーダーがまだありません（注文ルーティング未完了、または権限不足で見えません）。";
+                en = product == null
+                        ? "No fulfillment order yet: Shopify's order routing has not assigned this line (or a scope hides it)."
+                        : "No fulfillment order yet, although the product meets the prerequisites: Shopify's order routing "
+                                + "has not finished, or a missing fulfillment order scope hides it.";
+                ja = product == null
+                        ? "フルフィルメントオーダーがまだありません（注文ルーティング未完了、または権限不足で見えません）。"
+                        : "商品の前提条件は満たしていますが、フルフィルメントオーダーがまだありません（注文ルーティング未完了、"
+                                + "またはフルフィルメントオーダーの権限不足で見えません）。";
             } else if ("ON_HOLD".equals(blocking)) {
                 verdict = "on_hold";
                 en = "Its fulfillment order is on hold; StoreSync syncs when Shopify releases the hold.";
@@ -126,8 +166,9 @@ public class FulfillmentOrderDiagnostics {
             if (ships && !fulfillable) {
                 allFulfillable = false;
             }
-            lines.add(new LineDiagnosis(line.getString("id"), line.getString("sku"), line.getInteger("quantity", 0), ships,
-                    line.getString("vendor"), verdict, en, ja, views));
+            int quantity = product == null ? line.getInteger("quantity", 0) : product.currentQuantity();
+            lines.add(new LineDiagnosis(line.getString("id"), line.getString("sku"), quantity, ships,
+                    line.getString("vendor"), verdict, en, ja, checks, views));
         }
         boolean generated = !fos.isEmpty();
         String en = generated
@@ -138,7 +179,8 @@ public class FulfillmentOrderDiagnostics {
                 ? (allFulfillable ? "フルフィルメントオーダーが生成済みで、配送が必要な全明細を発送処理できます。"
                         : "フルフィルメントオーダーは生成済みですが、まだ発送処理できない明細があります（各明細を参照）。")
                 : "この注文のフルフィルメントオーダーはまだ生成されていません。";
-        return new Report(orderId, name, shop, generated, fos.size(), generated && allFulfillable, en, ja, lines);
+        return new Report(orderId, name, shop, generated, fos.size(), generated && allFulfillable, en, ja, productsNote,
+                lines);
     }
 
     private static FoView view(JsonObject fo, JsonObject foLine) {

@@ -1,5 +1,6 @@
 package dev.storesync.orders;
 
+import dev.storesync.webhooks.CustomerDataHolder;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -11,7 +12,7 @@ import java.util.List;
  * requests: a customer is matched by email or by the orders Shopify lists.
  */
 @ApplicationScoped
-public class OrderCustomerData {
+public class OrderCustomerData implements CustomerDataHolder {
 
     private static final String MATCH = """
             o.shop_id = (SELECT id FROM shops WHERE domain = $1)
@@ -24,6 +25,7 @@ public class OrderCustomerData {
     }
 
     /** How many orders of the shop hold data of this customer. */
+    @Override
     public Uni<Integer> count(String shop, String email, List<Long> orderIds) {
         return pool.preparedQuery("SELECT count(*) AS n FROM orders o WHERE " + MATCH
                 + " AND (o.customer_name IS NOT NULL OR o.customer_email IS NOT NULL)")
@@ -31,6 +33,7 @@ public class OrderCustomerData {
     }
 
     /** Removes the customer's name and email from the shop's orders; returns how many orders changed. */
+    @Override
     public Uni<Integer> redact(String shop, String email, List<Long> orderIds) {
         return pool.preparedQuery("UPDATE orders o SET customer_name = NULL, customer_email = NULL, updated_at = now() WHERE "
                 + MATCH + " AND (o.customer_name IS NOT NULL OR o.customer_email IS NOT NULL)")

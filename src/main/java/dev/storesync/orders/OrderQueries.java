@@ -62,7 +62,8 @@ public class OrderQueries {
                                         int shipped = l.getInteger("shipped");
                                         mine.add(new OrderDtos.LineView(l.getLong("id"), l.getLong("shopify_id"), l.getString("sku"),
                                                 l.getString("title"), l.getString("variant_title"), l.getString("shopify_vendor"),
-                                                l.getLong("vendor_id"), l.getInteger("quantity"), l.getBoolean("requires_shipping"),
+                                                l.getLong("vendor_id"), l.getInteger("quantity"), l.getInteger("ordered_quantity"),
+                                                l.getBoolean("requires_shipping"),
                                                 shipped, Math.max(0, l.getInteger("quantity") - shipped)));
                                     }
                                     if (vendor.isPresent() && mine.isEmpty()) {

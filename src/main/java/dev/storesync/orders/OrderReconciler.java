@@ -1,7 +1,6 @@
 package dev.storesync.orders;
 
 import dev.storesync.kernel.JobLeases;
-import dev.storesync.shipments.FulfillmentConfig;
 import dev.storesync.shopify.client.ShopifyAdminClient;
 import dev.storesync.shopify.client.ShopifyResult;
 import io.quarkus.logging.Log;
@@ -23,17 +22,17 @@ import java.util.Map;
 @ApplicationScoped
 public class OrderReconciler {
 
-    private static final int PAGE = 10;
-    private static final int MAX_PAGES = 100;
+    /** The job lease: the replica holding it runs the reconciliation of the current interval. */
+    static final String LEASE = "order-reconcile";
 
     private final Pool pool;
     private final ShopifyAdminClient shopify;
     private final OrderImportService orders;
     private final JobLeases leases;
-    private final FulfillmentConfig config;
+    private final ReconciliationConfig config;
 
     public OrderReconciler(Pool pool, ShopifyAdminClient shopify, OrderImportService orders, JobLeases leases,
-            FulfillmentConfig config) {
+            ReconciliationConfig config) {
         this.pool = pool;
         this.shopify = shopify;
         this.orders = orders;
@@ -45,10 +44,10 @@ public class OrderReconciler {
     public record Result(String shop, int read, int applied, String problem) {
     }
 
-    @Scheduled(every = "${storesync.fulfillment.reconcile-interval:30M}", delayed = "5M",
+    @Scheduled(every = "${storesync.reconciliation.interval:30M}", delayed = "5M",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return leases.tryAcquire("order-reconcile", config.reconcileInterval().dividedBy(2)).chain(mine -> mine
+        return leases.tryAcquire(LEASE, config.interval().dividedBy(2)).chain(mine -> mine
                 ? reconcileAll().replaceWithVoid()
                 : Uni.createFrom().voidItem());
     }
@@ -70,7 +69,7 @@ public class OrderReconciler {
     }
 
     public Uni<Result> reconcile(long shopId, String shop) {
-        Instant since = Instant.now().minus(config.reconcileWindow()).truncatedTo(ChronoUnit.SECONDS);
+        Instant since = Instant.now().minus(config.window()).truncatedTo(ChronoUnit.SECONDS);
         return page(shopId, shop, "updated_at:>'" + since + "'", null, 0, new Result(shop, 0, 0, null))
                 .invoke(r -> Log.infof("Reconciled %s: %d order(s) read, %d changed%s", shop, r.read(), r.applied(),
                         r.problem() == null ? "" : " (" + r.problem() + ")"));
@@ -78,7 +77,7 @@ public class OrderReconciler {
 
     private Uni<Result> page(long shopId, String shop, String query, String after, int pages, Result sofar) {
         Map<String, Object> variables = new HashMap<>();
-        variables.put("first", PAGE);
+        variables.put("first", config.pageSize());
         variables.put("query", query);
         // Newest first: when a run stops at its page limit, what it skipped is the older part of the
         // window, which earlier runs already covered.
@@ -103,7 +102,7 @@ public class OrderReconciler {
             return applied.chain(n -> {
                 Result next = new Result(shop, sofar.read() + nodes.size(), sofar.applied() + n, null);
                 if (pageInfo.getBoolean("hasNextPage", false)) {
-                    if (pages + 1 < MAX_PAGES) {
+                    if (pages + 1 < config.maxPages()) {
                         return page(shopId, shop, query, pageInfo.getString("endCursor"), pages + 1, next);
                     }
                     return Uni.createFrom().item(new Result(shop, next.read(), next.applied(), "stopped after the "

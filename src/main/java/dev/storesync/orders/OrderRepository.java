@@ -34,18 +34,18 @@ final class OrderRepository {
 
     private static final String UPSERT_LINE = """
             INSERT INTO order_line_items (order_id, shopify_id, gid, sku, title, variant_title, variant_id, shopify_vendor,
-                                          vendor_id, quantity, requires_shipping, fulfillable_quantity)
+                                          vendor_id, quantity, ordered_quantity, requires_shipping, fulfillable_quantity)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
                     COALESCE((SELECT vendor_id FROM vendor_mappings WHERE lower(shopify_vendor) = lower($8)),
                              (SELECT id FROM vendors WHERE lower(name) = lower($8))),
-                    $9, $10, $11)
+                    $9, $10, $11, $12)
             ON CONFLICT (order_id, shopify_id) DO UPDATE SET
                 gid = EXCLUDED.gid, sku = EXCLUDED.sku,
                 title = COALESCE(NULLIF(EXCLUDED.title, ''), order_line_items.title),
                 variant_title = COALESCE(EXCLUDED.variant_title, order_line_items.variant_title),
                 variant_id = COALESCE(EXCLUDED.variant_id, order_line_items.variant_id),
                 shopify_vendor = EXCLUDED.shopify_vendor, vendor_id = EXCLUDED.vendor_id, quantity = EXCLUDED.quantity,
-                requires_shipping = EXCLUDED.requires_shipping,
+                ordered_quantity = EXCLUDED.ordered_quantity, requires_shipping = EXCLUDED.requires_shipping,
                 fulfillable_quantity = COALESCE(EXCLUDED.fulfillable_quantity, order_line_items.fulfillable_quantity)""";
 
     static Uni<Long> upsertOrder(SqlConnection c, long shopId, OrderSnapshot s) {
@@ -65,7 +65,7 @@ final class OrderRepository {
         for (OrderSnapshot.Line l : lines) {
             batch.add(Tuple.tuple().addLong(orderId).addLong(l.shopifyId()).addString(l.gid()).addString(l.sku())
                     .addString(l.title() == null ? "" : l.title()).addString(l.variantTitle()).addLong(l.variantId())
-                    .addString(l.vendor()).addInteger(l.quantity()).addBoolean(l.requiresShipping())
+                    .addString(l.vendor()).addInteger(l.quantity()).addInteger(l.orderedQuantity()).addBoolean(l.requiresShipping())
                     .addInteger(l.fulfillableQuantity()));
         }
         return c.preparedQuery(UPSERT_LINE).executeBatch(batch).replaceWithVoid();

@@ -15,9 +15,12 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
         Instant observedAt, Instant cancelledAt, String cancelReason, String financialStatus, String fulfillmentStatus,
         String customerName, String customerEmail, List<Line> lines) {
 
-    /** One line item. */
+    /**
+     * One line item. {@code quantity} is the current quantity (what the customer still orders after
+     * order edits and refunds; 0 for a removed line), {@code orderedQuantity} the original one.
+     */
     public record Line(long shopifyId, String gid, String sku, String title, String variantTitle, Long variantId,
-            String vendor, int quantity, boolean requiresShipping, Integer fulfillableQuantity) {
+            String vendor, int quantity, int orderedQuantity, boolean requiresShipping, Integer fulfillableQuantity) {
     }
 
     /** From an {@code orders/*} webhook body, triggered at {@code triggeredAt}. */
@@ -34,9 +37,10 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
         for (int i = 0; i < items.size(); i++) {
             JsonObject li = items.getJsonObject(i);
             String lineGid = li.getString("admin_graphql_api_id");
+            int ordered = li.getInteger("quantity", 0);
             lines.add(new Line(idOf(lineGid, li.getValue("id")), lineGid, blankToNull(li.getString("sku")),
                     li.getString("title", ""), li.getString("variant_title"), longOrNull(li.getValue("variant_id")),
-                    blankToNull(li.getString("vendor")), li.getInteger("quantity", 0),
+                    blankToNull(li.getString("vendor")), orElse(li.getInteger("current_quantity"), ordered), ordered,
                     li.getBoolean("requires_shipping", true), li.getInteger("fulfillable_quantity")));
         }
         Instant updatedAt = time(o.getString("updated_at"));
@@ -56,8 +60,9 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
         for (int i = 0; i < nodes.size(); i++) {
             JsonObject li = nodes.getJsonObject(i);
             String lineGid = li.getString("id");
+            int ordered = li.getInteger("quantity", 0);
             lines.add(new Line(idOf(lineGid, null), lineGid, blankToNull(li.getString("sku")), li.getString("title", ""),
-                    null, null, blankToNull(li.getString("vendor")), li.getInteger("quantity", 0),
+                    null, null, blankToNull(li.getString("vendor")), orElse(li.getInteger("currentQuantity"), ordered), ordered,
                     li.getBoolean("requiresShipping", true), null));
         }
         Instant updatedAt = time(o.getString("updatedAt"));
@@ -82,6 +87,11 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
 
     private static Instant time(String value) {
         return value == null || value.isBlank() ? null : OffsetDateTime.parse(value).toInstant();
+    }
+
+    // Payloads from before order edits existed (or trimmed by include_fields) lack the current quantity.
+    private static int orElse(Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 
     private static Long longOrNull(Object value) {

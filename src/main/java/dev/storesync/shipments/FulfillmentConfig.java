@@ -51,12 +51,4 @@ public interface FulfillmentConfig {
     /** How long a claimed shipment stays claimed; a worker that dies leaves it due again after this. */
     @WithDefault("2M")
     Duration lease();
-
-    /** How often orders changed recently are re-read from Shopify (webhooks can be lost). */
-    @WithDefault("30M")
-    Duration reconcileInterval();
-
-    /** How far back the reconciliation looks (Shopify stops retrying webhooks after 4 hours). */
-    @WithDefault("6H")
-    Duration reconcileWindow();
 }

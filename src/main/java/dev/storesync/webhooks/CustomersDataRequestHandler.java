@@ -1,7 +1,6 @@
 package dev.storesync.webhooks;
 
 import io.quarkus.logging.Log;
-import dev.storesync.orders.OrderCustomerData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,9 +20,9 @@ public class CustomersDataRequestHandler implements WebhookHandler {
 
     private final InboxRepository inbox;
     private final ComplianceRepository audit;
-    private final OrderCustomerData orders;
+    private final CustomerDataHolder orders;
 
-    public CustomersDataRequestHandler(InboxRepository inbox, ComplianceRepository audit, OrderCustomerData orders) {
+    public CustomersDataRequestHandler(InboxRepository inbox, ComplianceRepository audit, CustomerDataHolder orders) {
         this.inbox = inbox;
         this.audit = audit;
         this.orders = orders;

@@ -2,7 +2,6 @@ package dev.storesync.webhooks;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
-import dev.storesync.orders.OrderCustomerData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,9 +20,9 @@ public class CustomersRedactHandler implements WebhookHandler {
 
     private final InboxRepository inbox;
     private final ComplianceRepository audit;
-    private final OrderCustomerData orders;
+    private final CustomerDataHolder orders;
 
-    public CustomersRedactHandler(InboxRepository inbox, ComplianceRepository audit, OrderCustomerData orders) {
+    public CustomersRedactHandler(InboxRepository inbox, ComplianceRepository audit, CustomerDataHolder orders) {
         this.inbox = inbox;
         this.audit = audit;
         this.orders = orders;

@@ -7,14 +7,20 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.storesync.kernel.JobLeases;
+import dev.storesync.shopify.client.ShopifyAdminClient;
 import dev.storesync.shopify.sim.InjectShopifySimulator;
 import dev.storesync.shopify.sim.ShopifySimulator;
 import dev.storesync.shopify.sim.SimOrder;
 import dev.storesync.testing.ConnectedShop;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Orders whose webhooks never arrived are caught up by the periodic reconciliation. */
@@ -26,6 +32,18 @@ class OrderReconcilerTest {
 
     @Inject
     OrderReconciler reconciler;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ShopifyAdminClient shopifyClient;
+
+    @Inject
+    OrderImportService imports;
+
+    @Inject
+    ReconciliationConfig config;
 
     private OrderReconciler.Result reconcile(ConnectedShop store) {
         return reconciler.reconcile(store.shopId, store.domain).await().atMost(Duration.ofSeconds(20));
@@ -74,5 +92,34 @@ class OrderReconcilerTest {
 
         reconcile(store);
         asAdmin().get("/orders?shopifyId=" + order.legacyResourceId()).then().body("[0].updatedAt", equalTo(newer.toString()));
+    }
+
+    @Test
+    void shouldReconcileOncePerIntervalWithTwoReplicas() {
+        ConnectedShop store = ConnectedShop.connect(sim, "replicas");
+        SimOrder order = store.shop.order().line("TWICE-1", 1, "Nobody").create();
+        store.shop.bucket(100_000, 100_000);
+        // A lease left by an earlier run in this JVM would make both replicas skip the interval.
+        pool.preparedQuery("DELETE FROM job_leases WHERE name = $1").execute(Tuple.of(OrderReconciler.LEASE))
+                .await().atMost(Duration.ofSeconds(10));
+        OrderReconciler a = replica("a");
+        OrderReconciler b = replica("b");
+
+        // Two intervals; in each, both replicas' schedulers fire at the same moment. The lease holder
+        // runs (and renews), the other skips: one read of the shop per interval, not one per replica.
+        Uni.join().all(a.scheduled(), b.scheduled()).andFailFast().await().atMost(Duration.ofSeconds(30));
+        assertThat(reads(store)).as("reads after the first interval").isEqualTo(1);
+        Uni.join().all(b.scheduled(), a.scheduled()).andFailFast().await().atMost(Duration.ofSeconds(30));
+        assertThat(reads(store)).as("reads after the second interval").isEqualTo(2);
+        assertThat(asAdmin().get("/orders?shopifyId=" + order.legacyResourceId()).then().statusCode(200)
+                .extract().jsonPath().getList("id")).hasSize(1);
+    }
+
+    private long reads(ConnectedShop store) {
+        return sim.requests(r -> store.domain.equals(r.shop()) && "OrdersUpdatedSince".equals(r.operationName())).size();
+    }
+
+    private OrderReconciler replica(String name) {
+        return new OrderReconciler(pool, shopifyClient, imports, new JobLeases(pool, name + "-" + UUID.randomUUID()), config);
     }
 }

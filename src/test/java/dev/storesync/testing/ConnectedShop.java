@@ -72,7 +72,8 @@ public final class ConnectedShop {
                     .put("id", Long.parseLong(li.id().substring(li.id().lastIndexOf('/') + 1)))
                     .put("admin_graphql_api_id", li.id())
                     .put("sku", li.sku()).put("title", li.title()).put("name", li.name())
-                    .put("quantity", li.quantity()).put("vendor", li.vendor())
+                    .put("quantity", li.quantity()).put("current_quantity", li.currentQuantity())
+                    .put("vendor", li.vendor())
                     .put("requires_shipping", li.requiresShipping())
                     .put("fulfillable_quantity", li.unfulfilledQuantity()));
         }

@@ -190,8 +190,8 @@ public final class Orders {
                 li.put("title", line.title());
                 li.put("name", line.title());
                 li.put("quantity", line.quantity());
-                li.put("current_quantity", line.quantity());
-                li.put("fulfillable_quantity", line.quantity());
+                li.put("current_quantity", line.currentQuantity());
+                li.put("fulfillable_quantity", line.currentQuantity());
                 li.put("requires_shipping", line.requiresShipping());
                 li.putNull("variant_id");
                 li.putNull("product_id");
@@ -280,6 +280,7 @@ public final class Orders {
         private String vendor;
         private String sku;
         private int quantity;
+        private Integer currentQuantity;
         private String title;
         private boolean requiresShipping = true;
 
@@ -312,6 +313,11 @@ public final class Orders {
             return quantity;
         }
 
+        /** Units the customer still orders: {@link #quantity()} unless an order edit changed it. */
+        public int currentQuantity() {
+            return currentQuantity == null ? quantity : currentQuantity;
+        }
+
         public String title() {
             return title;
         }
@@ -327,6 +333,12 @@ public final class Orders {
 
         public Line quantity(int newQuantity) {
             this.quantity = newQuantity;
+            return this;
+        }
+
+        /** An order edit: the ordered quantity stays, the current one changes (0 removes the line). */
+        public Line edit(int newCurrentQuantity) {
+            this.currentQuantity = newCurrentQuantity;
             return this;
         }
 

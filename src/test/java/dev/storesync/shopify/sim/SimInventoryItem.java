@@ -92,12 +92,15 @@ public final class SimInventoryItem {
     private final Instant createdAt;
     private final Map<SimLocation, Level> levels = new LinkedHashMap<>();
     private boolean tracked = true;
+    private boolean requiresShipping = true;
+    private SimDeliveryProfile deliveryProfile;
 
     SimInventoryItem(SimShop shop, long id, String sku) {
         this.shop = shop;
         this.id = id;
         this.sku = sku;
         this.createdAt = shop.now();
+        this.deliveryProfile = shop.defaultDeliveryProfile();
     }
 
     public String id() {
@@ -154,6 +157,37 @@ public final class SimInventoryItem {
     public int available(SimLocation location) {
         Level level = level(location);
         return level == null ? -1 : level.available();
+    }
+
+    public boolean requiresShipping() {
+        return requiresShipping;
+    }
+
+    /** The variant's delivery profile; null when it is in none. */
+    public SimDeliveryProfile deliveryProfile() {
+        synchronized (shop) {
+            return deliveryProfile;
+        }
+    }
+
+    /** The product variant of this item. */
+    public SimProductVariant variant() {
+        return new SimProductVariant(this);
+    }
+
+    public SimInventoryItem requiresShipping(boolean ships) {
+        synchronized (shop) {
+            requiresShipping = ships;
+            return this;
+        }
+    }
+
+    /** Moves the variant to another delivery profile, or (null) out of every profile. */
+    public SimInventoryItem deliveryProfile(SimDeliveryProfile profile) {
+        synchronized (shop) {
+            deliveryProfile = profile;
+            return this;
+        }
     }
 
     public SimInventoryItem tracked(boolean isTracked) {

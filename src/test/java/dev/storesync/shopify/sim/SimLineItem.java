@@ -1,6 +1,9 @@
 package dev.storesync.shopify.sim;
 
-/** A line of a simulated order. Quantities are fixed; what was fulfilled is derived from the order. */
+/**
+ * A line of a simulated order. The ordered quantity is fixed; an order edit can lower the current
+ * quantity ({@link SimOrder#edit}); what was fulfilled is derived from the order.
+ */
 public final class SimLineItem {
 
     private final SimOrder order;
@@ -10,6 +13,7 @@ public final class SimLineItem {
     private final String vendor;
     private final int quantity;
     private final boolean requiresShipping;
+    private volatile int currentQuantity;
 
     SimLineItem(SimOrder order, long id, String sku, String title, String vendor, int quantity,
             boolean requiresShipping) {
@@ -20,6 +24,7 @@ public final class SimLineItem {
         this.vendor = vendor;
         this.quantity = quantity;
         this.requiresShipping = requiresShipping;
+        this.currentQuantity = quantity;
     }
 
     public String id() {
@@ -46,8 +51,23 @@ public final class SimLineItem {
         return quantity;
     }
 
+    /** Units ordered, excluding those removed by order edits. */
+    public int currentQuantity() {
+        return currentQuantity;
+    }
+
+    void currentQuantity(int quantity) {
+        this.currentQuantity = quantity;
+    }
+
     public boolean requiresShipping() {
         return requiresShipping;
+    }
+
+    /** The variant of the inventory item with this line's SKU; null (a custom item) when the shop has none. */
+    public SimProductVariant variant() {
+        SimInventoryItem item = sku == null ? null : order.shop().inventoryItem(sku);
+        return item == null ? null : item.variant();
     }
 
     public SimOrder order() {
@@ -56,6 +76,6 @@ public final class SimLineItem {
 
     /** Quantity not yet in a successful fulfillment. */
     public int unfulfilledQuantity() {
-        return quantity - order.fulfilledQuantity(this);
+        return currentQuantity - order.fulfilledQuantity(this);
     }
 }

@@ -45,6 +45,10 @@ public final class SimOrder {
         this.test = builder.test;
     }
 
+    SimShop shop() {
+        return shop;
+    }
+
     public String id() {
         return "gid://shopify/Order/" + id;
     }
@@ -102,7 +106,8 @@ public final class SimOrder {
     /** Derived from the fulfillments and fulfillment orders, as Shopify shows it in the admin. */
     public String displayFulfillmentStatus() {
         synchronized (shop) {
-            int ordered = lineItems.stream().filter(SimLineItem::requiresShipping).mapToInt(SimLineItem::quantity).sum();
+            int ordered = lineItems.stream().filter(SimLineItem::requiresShipping).mapToInt(SimLineItem::currentQuantity)
+                    .sum();
             int fulfilled = lineItems.stream().filter(SimLineItem::requiresShipping).mapToInt(this::fulfilledQuantity)
                     .sum();
             if (ordered > 0 && fulfilled >= ordered) {
@@ -184,6 +189,29 @@ public final class SimOrder {
     public SimOrder financialStatus(String status) {
         synchronized (shop) {
             financialStatus = status;
+            touch();
+            return this;
+        }
+    }
+
+    /**
+     * An order edit: the line with this SKU now has {@code currentQuantity} units (0 removes it).
+     * Like at Shopify the line stays on the order with its original {@code quantity}, and the
+     * unfulfilled units of its fulfillment order lines shrink to match.
+     */
+    public SimOrder edit(String sku, int currentQuantity) {
+        synchronized (shop) {
+            SimLineItem line = lineItem(sku);
+            line.currentQuantity(currentQuantity);
+            int excess = line.unfulfilledQuantity();
+            for (SimFulfillmentOrder fo : fulfillmentOrders) {
+                for (SimFulfillmentOrderLineItem foLine : fo.lineItems()) {
+                    if (foLine.lineItem() == line) {
+                        foLine.remainingQuantity(Math.min(foLine.remainingQuantity(), Math.max(0, excess)));
+                        excess -= foLine.remainingQuantity();
+                    }
+                }
+            }
             touch();
             return this;
         }

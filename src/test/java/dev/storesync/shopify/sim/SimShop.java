@@ -36,12 +36,15 @@ public final class SimShop {
     private String planName = "Basic";
     private boolean protectedCustomerDataApproved = true;
     private boolean refreshGrace = true;
+    private SimDeliveryProfile defaultDeliveryProfile;
 
     SimShop(ShopifySimulator simulator, String domain, String accessToken) {
         this.simulator = simulator;
         this.domain = domain;
         this.accessToken = accessToken;
         locations.add(new SimLocation(nextId(), "Shop location", false));
+        defaultDeliveryProfile = new SimDeliveryProfile("gid://shopify/DeliveryProfile/" + nextId(), "General profile",
+                true, 1);
     }
 
     public String domain() {
@@ -255,6 +258,16 @@ public final class SimShop {
     }
 
     // --- Inventory ----------------------------------------------------------------------------
+
+    /** The profile new variants belong to: "General profile", with one shipping rate. */
+    public synchronized SimDeliveryProfile defaultDeliveryProfile() {
+        return defaultDeliveryProfile;
+    }
+
+    /** Another delivery profile, with {@code rates} active shipping rates (0: ships nowhere). */
+    public SimDeliveryProfile addDeliveryProfile(String name, int rates) {
+        return new SimDeliveryProfile("gid://shopify/DeliveryProfile/" + nextId(), name, false, rates);
+    }
 
     public synchronized SimInventoryItem addInventoryItem(String sku) {
         SimInventoryItem item = new SimInventoryItem(this, nextId(), sku);

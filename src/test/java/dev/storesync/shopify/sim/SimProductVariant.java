@@ -1,0 +1,31 @@
+package dev.storesync.shopify.sim;
+
+/** {@code ProductVariant}: the simulator has one variant per inventory item, with the item's SKU. */
+public final class SimProductVariant {
+
+    private final SimInventoryItem inventoryItem;
+
+    SimProductVariant(SimInventoryItem inventoryItem) {
+        this.inventoryItem = inventoryItem;
+    }
+
+    public String id() {
+        return "gid://shopify/ProductVariant/" + inventoryItem.legacyResourceId();
+    }
+
+    public String sku() {
+        return inventoryItem.sku();
+    }
+
+    public String title() {
+        return "Default Title";
+    }
+
+    public SimInventoryItem inventoryItem() {
+        return inventoryItem;
+    }
+
+    public SimDeliveryProfile deliveryProfile() {
+        return inventoryItem.deliveryProfile();
+    }
+}
