@@ -93,6 +93,9 @@ public class ProblemMappers {
                 .entity(Problem.of(status, slug(title), title, detail));
         if (e instanceof NotAllowedException) {
             String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+            if (allow == null) {
+                allow = AllowedMethods.ofCurrentRequest();
+            }
             if (allow != null) {
                 builder.header(HttpHeaders.ALLOW, allow);
             }

@@ -62,6 +62,16 @@ class ProblemDocumentTest {
     }
 
     @Test
+    void shouldListThePathsMethodsInTheAllowHeaderOf405() {
+        asAdmin().delete("/admin/shops").then()
+                .statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS, POST"));
+        asAdmin().put("/admin/shops/1/pause").then()
+                .statusCode(405).header("Allow", equalTo("OPTIONS, POST"));
+        asAdmin().post("/admin/webhooks/inbox/1").then()
+                .statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
+    }
+
+    @Test
     void shouldRefuseNulInAJsonStringWith422NamingTheFieldAndStoreNothing() {
         String name = "NUL vendor " + java.util.UUID.randomUUID();
         asAdmin().body("{\"name\": \"" + name + "\\u0000x\"}").post("/admin/vendors").then()
