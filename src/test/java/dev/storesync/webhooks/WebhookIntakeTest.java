@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.storesync.testing.SignedWebhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -163,6 +164,40 @@ class WebhookIntakeTest {
         delivery("orders/create", shop, big).post().then()
                 .statusCode(413).contentType("application/problem+json").body("status", equalTo(413));
         assertThat(inbox(shop).getList("items")).isEmpty();
+    }
+
+    @Test
+    void shouldDiscardASignedPayloadItCannotReadAtOnceAndKeepItForReplay() throws Exception {
+        String shop = registerShop("unreadable");
+        ObjectNode notAnArray = (ObjectNode) JSON.readTree(dev.storesync.testing.Orders.order(shop)
+                .with("Acme", "U-1", 1).payload());
+        notAnArray.put("line_items", "x");
+        ObjectNode wrongQuantity = (ObjectNode) JSON.readTree(dev.storesync.testing.Orders.order(shop)
+                .with("Acme", "U-2", 1).payload());
+        ((ObjectNode) wrongQuantity.withArray("line_items").get(0)).put("quantity", "two");
+        Map<String, String> reasons = new HashMap<>();
+        reasons.put(delivery("orders/create", shop, notAnArray.toString()).post().then().statusCode(200).extract()
+                .path("webhookId"), "payload unreadable: line_items must be an array");
+        reasons.put(delivery("orders/updated", shop, wrongQuantity.toString()).post().then().statusCode(200).extract()
+                .path("webhookId"), "payload unreadable: line_items[0].quantity must be a number");
+        reasons.put(delivery("orders/delete", shop, "{\"id\": \"abc\"}").post().then().statusCode(200).extract()
+                .path("webhookId"), "payload unreadable: payload has neither admin_graphql_api_id nor a numeric id");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inbox(shop).getList("items", Map.class))
+                .hasSize(3).allSatisfy(row -> assertThat(row.get("state")).isEqualTo("discarded")));
+        for (Map<String, Object> row : inbox(shop).getList("items", Map.class)) {
+            asAdmin().get("/admin/webhooks/inbox/" + row.get("id")).then().statusCode(200)
+                    .body("attempt", equalTo(1))
+                    .body("finalizedAt", not(nullValue()))
+                    .body("errors", hasSize(1))
+                    .body("errors[0].error", equalTo(reasons.get((String) row.get("webhookId"))))
+                    .body("lastError", equalTo(reasons.get((String) row.get("webhookId"))))
+                    .body("payload", not(nullValue()));
+        }
+        long replayed = inbox(shop).getLong("items[0].id");
+        asAdmin().post("/admin/webhooks/inbox/" + replayed + "/replay").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get("/admin/webhooks/inbox/" + replayed)
+                .then().body("state", equalTo("discarded")).body("attempt", equalTo(1)).body("errors", hasSize(2)));
     }
 
     @Test
