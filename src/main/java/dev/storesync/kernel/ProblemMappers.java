@@ -60,6 +60,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({ JsonProcessingException.class, MismatchedInputException.class, InvalidFormatException.class })
     public Response badJson(JsonProcessingException e) {
+        // Well-formed JSON whose value the field cannot take is a field error, like Bean Validation's.
+        if (e instanceof NulCharacterException nul && !nul.getPath().isEmpty()) {
+            return respond(invalidValue(pathOf(nul), "must not contain NUL (U+0000) characters"));
+        }
+        if (e instanceof InvalidFormatException ife && !ife.getPath().isEmpty() && isFractionForInteger(ife)) {
+            return respond(invalidValue(pathOf(ife), "must be a whole number"));
+        }
         String detail = "The request body is not valid JSON.";
         if (e instanceof InvalidFormatException ife && !ife.getPath().isEmpty()) {
             detail = "Field '" + pathOf(ife) + "' has a value of the wrong type.";
@@ -86,6 +93,9 @@ public class ProblemMappers {
                 .entity(Problem.of(status, slug(title), title, detail));
         if (e instanceof NotAllowedException) {
             String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+            if (allow == null) {
+                allow = AllowedMethods.ofCurrentRequest();
+            }
             if (allow != null) {
                 builder.header(HttpHeaders.ALLOW, allow);
             }
@@ -103,6 +113,19 @@ public class ProblemMappers {
 
     public static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static Problem invalidValue(String field, String message) {
+        return Problem.of(422, "validation", "Request not valid", "The request has 1 invalid field(s).")
+                .withErrors(List.of(new Problem.FieldError(field, message)));
+    }
+
+    private static boolean isFractionForInteger(InvalidFormatException e) {
+        Class<?> target = e.getTargetType();
+        boolean integral = target == int.class || target == Integer.class || target == long.class || target == Long.class
+                || target == short.class || target == Short.class || target == java.math.BigInteger.class;
+        return integral && (e.getValue() instanceof Double || e.getValue() instanceof Float
+                || e.getValue() instanceof java.math.BigDecimal);
     }
 
     private static String fieldOf(ConstraintViolation<?> violation) {

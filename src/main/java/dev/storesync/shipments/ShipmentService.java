@@ -141,15 +141,17 @@ public class ShipmentService {
             ShipmentDtos.LineRequest line = request.lines().get(i);
             String field = "lines[" + i + "]";
             Row row = lines.get(line.lineItemId());
+            // A vendor gets one answer for a line that is not in the order and for another vendor's
+            // line, naming only what it sent, so it cannot learn which ids exist or what they are.
+            if (who.vendorId().isPresent() && (row == null || !who.vendorId().get().equals(row.getLong("vendor_id")))) {
+                throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+                        field + ": line item " + line.lineItemId() + " is not one of your lines in this order."));
+            }
             if (row == null) {
                 errors.add(new Problem.FieldError(field + ".lineItemId", "line item " + line.lineItemId() + " is not in this order"));
                 continue;
             }
             Long owner = row.getLong("vendor_id");
-            if (who.vendorId().isPresent() && !who.vendorId().get().equals(owner)) {
-                throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
-                        "Line item " + line.lineItemId() + " (" + row.getString("title") + ") belongs to another vendor."));
-            }
             vendors.add(owner);
             if (!seen.add(line.lineItemId())) {
                 errors.add(new Problem.FieldError(field + ".lineItemId", "line item " + line.lineItemId() + " is listed twice"));

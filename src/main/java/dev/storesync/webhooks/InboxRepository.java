@@ -85,6 +85,12 @@ public class InboxRepository {
             RETURNING state
             """.formatted(NOW_UTC);
 
+    private static final String DISCARD = """
+            UPDATE webhook_inbox SET state = 'discarded', finalized_at = now(),
+                errors = errors || jsonb_build_array(jsonb_build_object('at', %s, 'attempt', attempt, 'error', $3::text))
+            WHERE id = $1 AND state = 'running' AND attempt = $2
+            """.formatted(NOW_UTC);
+
     private static final String RESCUE = """
             UPDATE webhook_inbox SET
                 state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,
@@ -210,6 +216,14 @@ public class InboxRepository {
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("state")));
     }
 
+    /**
+     * Discards a claimed row at once, whatever attempts it has left, recording why: for failures
+     * that would repeat on every attempt. The row stays for inspection and replay.
+     */
+    public Uni<Boolean> discard(long id, int attempt, String reason) {
+        return pool.preparedQuery(DISCARD).execute(Tuple.of(id, attempt, truncate(reason))).map(rows -> rows.rowCount() == 1);
+    }
+
     /** A row the rescuer took back from an expired lease. */
     public record Rescued(long id, String webhookId, String topic, String state) {
     }
@@ -274,7 +288,7 @@ public class InboxRepository {
     private static InboxDelivery delivery(Row r) {
         return new InboxDelivery(r.getLong("id"), r.getString("webhook_id"), r.getString("topic"),
                 r.getString("shop_domain"), r.getLong("shop_id"), r.getString("event_id"), SqlTimes.instant(r, "triggered_at"),
-                r.getString("api_version"), r.getJsonObject("payload"), r.getInteger("attempt"),
+                r.getString("api_version"), CheckedJson.of(r.getJsonObject("payload")), r.getInteger("attempt"),
                 r.getInteger("max_attempts"), r.getLong("duplicate_of"));
     }
 

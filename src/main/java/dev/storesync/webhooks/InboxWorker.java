@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +24,10 @@ import java.util.stream.Collectors;
  * outcome is written only while the row is still in the claim that produced it.
  */
 public final class InboxWorker {
+
+    /** What the error history says about a failure whose own message is not for people. */
+    static final String UNEXPECTED = "unexpected error in the handler; the service log has the details";
+    private static final Pattern JAVA_CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*");
 
     private final InboxRepository inbox;
     private final WebhookHandlers handlers;
@@ -116,10 +121,14 @@ public final class InboxWorker {
             Duration timeout = config.handlerTimeout();
             outcome = onFreshContext(() -> handler.get().handle(delivery))
                     .ifNoItem().after(timeout)
-                    .failWith(() -> new TimeoutException("handler did not finish within " + timeout))
-                    .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
-                            ? completed(delivery)
-                            : failed(delivery, failure));
+                    .failWith(() -> new TimeoutException("handler did not finish within " + readable(timeout)))
+                    .onItemOrFailure().transformToUni((ignored, failure) -> {
+                        if (failure == null) {
+                            return completed(delivery);
+                        }
+                        PermanentWebhookFailure permanent = permanent(failure);
+                        return permanent != null ? discarded(delivery, permanent) : failed(delivery, failure);
+                    });
         }
         return outcome.onFailure().recoverWithItem(failure -> {
             Log.warnf("Could not record the outcome of inbox row %d; its lease will expire: %s", delivery.id(),
@@ -140,9 +149,26 @@ public final class InboxWorker {
         }).replaceWithVoid();
     }
 
+    private Uni<Void> discarded(InboxDelivery delivery, PermanentWebhookFailure failure) {
+        String reason = failure.getMessage();
+        return inbox.discard(delivery.id(), delivery.attempt(), reason).invoke(recorded -> {
+            if (recorded) {
+                Log.errorf("Webhook %s (%s from %s) discarded on attempt %d without retrying, it would fail the same "
+                        + "way again: %s. It stays in the inbox for replay.", delivery.webhookId(), delivery.topic(),
+                        delivery.shopDomain(), delivery.attempt(), reason);
+            } else {
+                Log.infof("Webhook %s failed after its claim was lost: %s", delivery.webhookId(), reason);
+            }
+        }).replaceWithVoid();
+    }
+
     private Uni<Void> failed(InboxDelivery delivery, Throwable failure) {
         Duration delay = backoff(delivery.attempt(), config.backoffBase(), config.backoffMax());
         String error = describe(failure);
+        if (UNEXPECTED.equals(error)) {
+            Log.warnf(failure, "Webhook %s (%s from %s) attempt %d failed unexpectedly", delivery.webhookId(),
+                    delivery.topic(), delivery.shopDomain(), delivery.attempt());
+        }
         return inbox.fail(delivery.id(), delivery.attempt(), error, delay).invoke(state -> {
             if (state.isEmpty()) {
                 Log.infof("Webhook %s failed after its claim was lost: %s", delivery.webhookId(), error);
@@ -168,10 +194,35 @@ public final class InboxWorker {
         return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(capped - half + 1));
     }
 
-    private static String describe(Throwable failure) {
+    /**
+     * The failure as an admin reads it in the row's error history: its message, which handlers
+     * write for people. Messages the JVM writes for programmers (a NullPointerException's, a
+     * ClassCastException's) and any naming a Java class are replaced by {@link #UNEXPECTED}, and
+     * the failure with its stack trace goes to the log instead.
+     */
+    static String describe(Throwable failure) {
         String message = failure.getMessage();
-        String kind = failure.getClass().getSimpleName();
-        return message == null || message.isBlank() ? kind : kind + ": " + message;
+        if (message == null || message.isBlank() || failure instanceof NullPointerException
+                || failure instanceof ClassCastException || failure instanceof IndexOutOfBoundsException
+                || failure instanceof ArithmeticException || failure instanceof ArrayStoreException
+                || JAVA_CLASS_NAME.matcher(message).find()) {
+            return UNEXPECTED;
+        }
+        return message;
+    }
+
+    private static PermanentWebhookFailure permanent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PermanentWebhookFailure permanent) {
+                return permanent;
+            }
+        }
+        return null;
+    }
+
+    /** {@code PT1M30S} as {@code 1m30s}. */
+    private static String readable(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -25,6 +25,7 @@ public class ShopifyWebhookResource {
 
     @POST
     @PermitAll
+    @WebhookBodyLimit.Enforced
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<WebhookIntakeService.Receipt> receive(byte[] body,

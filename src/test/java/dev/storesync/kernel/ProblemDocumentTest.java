@@ -1,6 +1,7 @@
 package dev.storesync.kernel;
 
 import static dev.storesync.testing.Api.asAdmin;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -58,6 +59,44 @@ class ProblemDocumentTest {
     void shouldAnswerWrongMethodWith405() {
         asAdmin().delete("/admin/shops").then()
                 .statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
+    }
+
+    @Test
+    void shouldListThePathsMethodsInTheAllowHeaderOf405() {
+        asAdmin().delete("/admin/shops").then()
+                .statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS, POST"));
+        asAdmin().put("/admin/shops/1/pause").then()
+                .statusCode(405).header("Allow", equalTo("OPTIONS, POST"));
+        asAdmin().post("/admin/webhooks/inbox/1").then()
+                .statusCode(405).header("Allow", equalTo("GET, HEAD, OPTIONS"));
+    }
+
+    @Test
+    void shouldRefuseNulInAJsonStringWith422NamingTheFieldAndStoreNothing() {
+        String name = "NUL vendor " + java.util.UUID.randomUUID();
+        asAdmin().body("{\"name\": \"" + name + "\\u0000x\"}").post("/admin/vendors").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors.field", contains("name"))
+                .body("errors[0].message", containsString("NUL"))
+                .body(not(containsString("Exception")));
+        asAdmin().get("/admin/vendors").then().statusCode(200).body(not(containsString(name)));
+    }
+
+    @Test
+    void shouldRefuseNulInAQueryParameterWith422NamingIt() {
+        asAdmin().queryParam("name", "#10\u000001").get("/orders").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors.field", contains("name"))
+                .body("errors[0].message", containsString("NUL"));
+        asAdmin().urlEncodingEnabled(false).get("/orders?name=%00").then()
+                .statusCode(422).body("errors.field", contains("name"));
+    }
+
+    @Test
+    void shouldRefuseNulInAPathParameterWith422NamingIt() {
+        asAdmin().urlEncodingEnabled(false).get("/admin/shops/%00").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors.field", contains("id"));
     }
 
     @Test

@@ -109,7 +109,69 @@ class ShipmentRegistrationTest {
         Orders.Imported imported = order.createAndAwait();
 
         register(intruder.key(), imported.id(), body("X-1", imported.lineId(theirs), 1)).then().statusCode(403)
-                .contentType("application/problem+json");
+                .contentType("application/problem+json")
+                .body(not(containsString(theirs.title())));
+
+        asAdmin().get("/shipments?orderId=" + imported.id()).then().statusCode(200).body("items", hasSize(0));
+    }
+
+    @Test
+    void shouldAnswerAVendorAlikeForAnotherVendorsLineAndForALineNotInTheOrder() {
+        Vendors.Vendor owner = Vendors.create("ProbeOwner");
+        Vendors.Vendor prober = Vendors.create("Prober");
+        String shop = SignedWebhooks.registerShop("probe");
+        Orders.Order order = Orders.order(shop);
+        Orders.Line theirs = order.line(owner.name(), "SECRET-1", 1);
+        Orders.Line own = order.line(prober.name(), "MINE-1", 1);
+        Orders.Imported imported = order.createAndAwait();
+        Orders.Order other = Orders.order(shop);
+        Orders.Line elsewhere = other.line(owner.name(), "SECRET-2", 1);
+        long foreignLine = other.createAndAwait().lineId(elsewhere);
+        long unknownLine = foreignLine + 1_000_000;
+
+        List<String> answers = new ArrayList<>();
+        for (long probe : new long[] { imported.lineId(theirs), foreignLine, unknownLine }) {
+            // The same id in every probe's body, so only the line's existence and owner differ.
+            io.restassured.response.Response answer = register(prober.key(), imported.id(),
+                    Map.of("lines", List.of(Map.of("lineItemId", imported.lineId(own), "quantity", 1),
+                            Map.of("lineItemId", probe, "quantity", 1)), "trackingNumber", "PR-1"));
+            answer.then().statusCode(403).contentType("application/problem+json")
+                    .body(not(containsString("SECRET"))).body(not(containsString(theirs.title())));
+            answers.add(answer.asString().replace(String.valueOf(probe), "<id>"));
+        }
+        assertThat(answers).containsOnly(answers.get(0));
+        assertThat(answers.get(0)).contains("lines[1]").contains("not one of your lines");
+        asAdmin().get("/shipments?orderId=" + imported.id()).then().statusCode(200).body("items", hasSize(0));
+    }
+
+    @Test
+    void shouldRefuseAFractionalQuantityWith422AndStoreNothing() {
+        Vendors.Vendor vendor = Vendors.create("Fraction");
+        Orders.Order order = Orders.order(SignedWebhooks.registerShop("fraction"));
+        Orders.Line line = order.line(vendor.name(), "HALF-1", 3);
+        Orders.Imported imported = order.createAndAwait();
+
+        Api.as(vendor.key()).body("{\"lines\": [{\"lineItemId\": " + imported.lineId(line) + ", \"quantity\": 1.5}],"
+                + " \"trackingNumber\": \"F-1\"}").post("/orders/" + imported.id() + "/shipments").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors.field", contains("lines[0].quantity"))
+                .body("errors[0].message", containsString("whole number"));
+
+        asAdmin().get("/shipments?orderId=" + imported.id()).then().statusCode(200).body("items", hasSize(0));
+        asAdmin().get("/orders/" + imported.id()).then().statusCode(200).body("lines[0].shippedQuantity", equalTo(0));
+    }
+
+    @Test
+    void shouldRefuseNulInTheTrackingNumberWith422AndStoreNothing() {
+        Vendors.Vendor vendor = Vendors.create("Nul");
+        Orders.Order order = Orders.order(SignedWebhooks.registerShop("nul"));
+        Orders.Line line = order.line(vendor.name(), "NUL-1", 1);
+        Orders.Imported imported = order.createAndAwait();
+
+        register(vendor.key(), imported.id(), body("YT\u0000-1", imported.lineId(line), 1)).then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors.field", contains("trackingNumber"))
+                .body("errors[0].message", containsString("NUL"));
 
         asAdmin().get("/shipments?orderId=" + imported.id()).then().statusCode(200).body("items", hasSize(0));
     }
@@ -126,7 +188,8 @@ class ShipmentRegistrationTest {
         long foreignLine = other.createAndAwait().lineId(elsewhere);
         long lineId = imported.lineId(line);
 
-        register(vendor.key(), imported.id(), body("I-1", foreignLine, 1)).then().statusCode(422)
+        Api.as(Api.newKey("operator", null)).body(body("I-1", foreignLine, 1))
+                .post("/orders/" + imported.id() + "/shipments").then().statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("lines[0].lineItemId"))
                 .body("errors[0].message", containsString("not in this order"));

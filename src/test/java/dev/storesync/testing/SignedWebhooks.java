@@ -137,6 +137,11 @@ public final class SignedWebhooks {
             return headers.get("X-Shopify-Webhook-Id");
         }
 
+        /** The Shopify headers it is sent with, without the signature. */
+        public Map<String, String> headers() {
+            return Map.copyOf(headers);
+        }
+
         public RequestSpecification request() {
             RequestSpecification spec = given().contentType("application/json").body(body);
             headers.forEach(spec::header);

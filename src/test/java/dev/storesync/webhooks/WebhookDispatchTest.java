@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 
+import dev.storesync.testing.SignedWebhooks;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,8 +72,9 @@ class WebhookDispatchTest {
                 .body("attempt", equalTo(3))
                 .body("errors", hasSize(3))
                 .body("errors.attempt", org.hamcrest.Matchers.contains(1, 2, 3))
-                .body("errors[2].error", containsString("planned failure 3"))
-                .body("lastError", containsString("planned failure 3")));
+                .body("errors.error", org.hamcrest.Matchers.contains("planned failure 1", "planned failure 2",
+                        "planned failure 3"))
+                .body("lastError", equalTo("planned failure 3")));
 
         asAdmin().post("/admin/webhooks/inbox/" + id + "/replay").then().statusCode(200).body("id", equalTo((int) id));
 
@@ -78,6 +82,42 @@ class WebhookDispatchTest {
                 .body("state", equalTo("completed"))
                 .body("attempt", equalTo(1))
                 .body("errors", hasSize(3)));
+    }
+
+    @Test
+    void shouldTellAdminsOfABugInWordsAndKeepClassNamesInTheLog() {
+        String shop = registerShop("bug");
+        delivery(FlakyHandler.TOPIC, shop, "{\"fail_times\": 1, \"fail_with\": \"bug\"}").post().then().statusCode(200);
+        long id = WebhookIntakeTest.inbox(shop).getLong("items[0].id");
+
+        await().atMost(PATIENCE).untilAsserted(() -> asAdmin().get("/admin/webhooks/inbox/" + id).then()
+                .statusCode(200)
+                .body("state", equalTo("completed"))
+                .body("errors", hasSize(1))
+                .body("errors[0].error", equalTo(InboxWorker.UNEXPECTED))
+                .body(not(containsString("Exception")))
+                .body(not(containsString("java."))));
+    }
+
+    @Test
+    void shouldCountAHandlerSlowerThanTheTimeoutAsAFailedAttemptThenDiscardIt() {
+        String shop = registerShop("slow");
+        Duration timeout = config.dispatcher().handlerTimeout();
+        long delay = timeout.multipliedBy(20).toMillis();
+        SignedWebhooks.Delivery slow = delivery(RecordingHandler.TOPIC, shop, "{\"delay_ms\": " + delay + "}");
+        slow.post().then().statusCode(200);
+        long id = WebhookIntakeTest.inbox(shop).getLong("items[0].id");
+        int attempts = config.dispatcher().maxAttempts();
+        String expected = "handler did not finish within " + timeout.toString().substring(2).toLowerCase();
+
+        await().atMost(timeout.multipliedBy(attempts).plus(PATIENCE)).untilAsserted(() -> asAdmin()
+                .get("/admin/webhooks/inbox/" + id).then()
+                .statusCode(200)
+                .body("state", equalTo("discarded"))
+                .body("attempt", equalTo(attempts))
+                .body("errors", hasSize(attempts))
+                .body("errors.error", everyItem(equalTo(expected))));
+        assertThat(recorder.calls(slow.webhookId())).isEqualTo(attempts);
     }
 
     @Test

@@ -12,10 +12,21 @@ import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.storesync.testing.SignedWebhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -166,6 +177,105 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void shouldAnswer413ForADeclaredLengthOverTheWebhookLimitBeforeReadingTheBody() throws IOException {
+        String shop = registerShop("declared");
+        // Between the webhook limit (2 MB) and the global one (10 MB); no byte of the body is sent.
+        String head = "POST /webhooks/shopify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + deliveryHeaders(shop) + "Content-Length: " + (5 * 1024 * 1024) + "\r\n\r\n";
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            assertThat(statusAndBody(socket)).startsWith("HTTP/1.1 413").contains("application/problem+json");
+        }
+        assertThat(inbox(shop).getList("items")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer413ForAChunkedBodyAsSoonAsItPassesTheWebhookLimit() throws Exception {
+        String shop = registerShop("chunked-big");
+        String head = "POST /webhooks/shopify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + deliveryHeaders(shop) + "Transfer-Encoding: chunked\r\n\r\n";
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            // Just over 2 MB in 64 KB chunks, and never the last chunk: the body never ends.
+            Thread writer = new Thread(() -> {
+                byte[] chunk = ("{\"pad\": \"" + "x".repeat(64 * 1024 - 12) + "\"} ").getBytes(StandardCharsets.US_ASCII);
+                try {
+                    for (int i = 0; i <= 2 * 1024 * 1024 / chunk.length; i++) {
+                        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.flush();
+                } catch (IOException closedByTheServer) {
+                    // Expected once the server has answered and closed.
+                }
+            });
+            writer.start();
+            assertThat(statusAndBody(socket)).startsWith("HTTP/1.1 413").contains("application/problem+json");
+            writer.join();
+        }
+        assertThat(inbox(shop).getList("items")).isEmpty();
+    }
+
+    @Test
+    void shouldStoreAChunkedBodyWithinTheLimitAsSent() throws Exception {
+        String shop = registerShop("chunked");
+        String body = "{\"id\": 4711, \"note\": \"sent without Content-Length\"}";
+        SignedWebhooks.Delivery d = delivery("orders/delete", shop, body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                + "/webhooks/shopify"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+                .header("Content-Type", "application/json")
+                .header("X-Shopify-Hmac-Sha256", SignedWebhooks.sign(body.getBytes(StandardCharsets.UTF_8), SignedWebhooks.SECRET));
+        d.headers().forEach(request::header);
+        HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        long id = inbox(shop).getLong("items[0].id");
+        String payload = JSON.readTree(asAdmin().get("/admin/webhooks/inbox/" + id).then().statusCode(200)
+                .extract().asString()).get("payload").toString();
+        assertThat(JSON.readTree(payload)).isEqualTo(JSON.readTree(body));
+    }
+
+    @Test
+    void shouldDiscardASignedPayloadItCannotReadAtOnceAndKeepItForReplay() throws Exception {
+        String shop = registerShop("unreadable");
+        ObjectNode notAnArray = (ObjectNode) JSON.readTree(dev.storesync.testing.Orders.order(shop)
+                .with("Acme", "U-1", 1).payload());
+        notAnArray.put("line_items", "x");
+        ObjectNode wrongQuantity = (ObjectNode) JSON.readTree(dev.storesync.testing.Orders.order(shop)
+                .with("Acme", "U-2", 1).payload());
+        ((ObjectNode) wrongQuantity.withArray("line_items").get(0)).put("quantity", "two");
+        Map<String, String> reasons = new HashMap<>();
+        reasons.put(delivery("orders/create", shop, notAnArray.toString()).post().then().statusCode(200).extract()
+                .path("webhookId"), "payload unreadable: line_items must be an array");
+        reasons.put(delivery("orders/updated", shop, wrongQuantity.toString()).post().then().statusCode(200).extract()
+                .path("webhookId"), "payload unreadable: line_items[0].quantity must be a number");
+        reasons.put(delivery("orders/delete", shop, "{\"id\": \"abc\"}").post().then().statusCode(200).extract()
+                .path("webhookId"), "payload unreadable: payload has neither admin_graphql_api_id nor a numeric id");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inbox(shop).getList("items", Map.class))
+                .hasSize(3).allSatisfy(row -> assertThat(row.get("state")).isEqualTo("discarded")));
+        for (Map<String, Object> row : inbox(shop).getList("items", Map.class)) {
+            asAdmin().get("/admin/webhooks/inbox/" + row.get("id")).then().statusCode(200)
+                    .body("attempt", equalTo(1))
+                    .body("finalizedAt", not(nullValue()))
+                    .body("errors", hasSize(1))
+                    .body("errors[0].error", equalTo(reasons.get((String) row.get("webhookId"))))
+                    .body("lastError", equalTo(reasons.get((String) row.get("webhookId"))))
+                    .body("payload", not(nullValue()));
+        }
+        long replayed = inbox(shop).getLong("items[0].id");
+        asAdmin().post("/admin/webhooks/inbox/" + replayed + "/replay").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().get("/admin/webhooks/inbox/" + replayed)
+                .then().body("state", equalTo("discarded")).body("attempt", equalTo(1)).body("errors", hasSize(2)));
+    }
+
+    @Test
     void shouldRejectBodiesThatAreNotAJsonObjectWith400() {
         String shop = registerShop("notjson");
         for (String body : new String[] { "not json", "{\"id\": 1", "[1, 2]", "{\"id\": 1} {\"id\": 2}", "" }) {
@@ -215,6 +325,32 @@ class WebhookIntakeTest {
             cursor = next.getString("nextCursor");
         }
         assertThat(ids).hasSize(5).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    }
+
+    /** The Shopify headers of a signed-looking delivery; the body is never complete, so never checked. */
+    private static String deliveryHeaders(String shop) {
+        return "X-Shopify-Topic: orders/create\r\nX-Shopify-Shop-Domain: " + shop + "\r\nX-Shopify-Webhook-Id: "
+                + UUID.randomUUID() + "\r\nX-Shopify-Hmac-Sha256: " + SignedWebhooks.sign(new byte[0], SignedWebhooks.SECRET)
+                + "\r\n";
+    }
+
+    private static Socket connect() throws IOException {
+        Socket socket = new Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port);
+        // Only a guard against hanging when the server waits for the rest of the body.
+        socket.setSoTimeout(60_000);
+        return socket;
+    }
+
+    /** The response as text, read until the server closes the connection or the problem document ends. */
+    private static String statusAndBody(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        int read;
+        while (!text.toString().contains("\"status\":413") && (read = in.read(buffer)) > 0) {
+            text.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+        }
+        return text.toString();
     }
 
     static JsonPath inbox(String shop) {
