@@ -40,6 +40,28 @@ public class ShipmentService {
     public record Registered(ShipmentDtos.View shipment, boolean replayed) {
     }
 
+    /** What is wrong with one line of a registration, by its index in the request's {@code lines}. */
+    public record LineError(int index, String message) {
+    }
+
+    /**
+     * A registration refused because of some of its lines (a 422 with one field error per line). Callers
+     * that registered several lines at once, such as the CSV import, read {@link #lineErrors()}.
+     */
+    public static final class InvalidLinesException extends ProblemException {
+
+        private final transient List<LineError> lineErrors;
+
+        InvalidLinesException(String detail, List<Problem.FieldError> fieldErrors, List<LineError> lineErrors) {
+            super(ProblemException.unprocessable(detail, fieldErrors).problem());
+            this.lineErrors = List.copyOf(lineErrors);
+        }
+
+        public List<LineError> lineErrors() {
+            return lineErrors;
+        }
+    }
+
     private final Pool pool;
     private final ShipmentSyncWorker worker;
 
@@ -135,11 +157,11 @@ public class ShipmentService {
     /** Applies the registration rules; returns the vendor the shipment belongs to (null when mixed). */
     private static Long validate(ShipmentDtos.RegisterRequest request, Map<Long, Row> lines, Registrant who) {
         List<Problem.FieldError> errors = new ArrayList<>();
+        List<LineError> lineErrors = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         Set<Long> vendors = new HashSet<>();
         for (int i = 0; i < request.lines().size(); i++) {
             ShipmentDtos.LineRequest line = request.lines().get(i);
-            String field = "lines[" + i + "]";
             Row row = lines.get(line.lineItemId());
             // A vendor gets one answer for a line that is not in the order and for another vendor's
             // line, naming only what it sent, so it cannot learn which ids exist or what they are.
@@ -148,31 +170,36 @@ public class ShipmentService {
                         field + ": line item " + line.lineItemId() + " is not one of your lines in this order."));
             }
             if (row == null) {
-                errors.add(new Problem.FieldError(field + ".lineItemId", "line item " + line.lineItemId() + " is not in this order"));
+                reject(errors, lineErrors, i, ".lineItemId", "line item " + line.lineItemId() + " is not in this order");
                 continue;
             }
             Long owner = row.getLong("vendor_id");
             vendors.add(owner);
             if (!seen.add(line.lineItemId())) {
-                errors.add(new Problem.FieldError(field + ".lineItemId", "line item " + line.lineItemId() + " is listed twice"));
+                reject(errors, lineErrors, i, ".lineItemId", "line item " + line.lineItemId() + " is listed twice");
                 continue;
             }
             if (!row.getBoolean("requires_shipping")) {
-                errors.add(new Problem.FieldError(field + ".lineItemId",
-                        "\"" + row.getString("title") + "\" does not require shipping"));
+                reject(errors, lineErrors, i, ".lineItemId", "\"" + row.getString("title") + "\" does not require shipping");
                 continue;
             }
             int available = row.getInteger("quantity") - row.getInteger("shipped");
             if (line.quantity() > available) {
-                errors.add(new Problem.FieldError(field + ".quantity", "\"" + row.getString("title") + "\" (line item "
+                reject(errors, lineErrors, i, ".quantity", "\"" + row.getString("title") + "\" (line item "
                         + line.lineItemId() + "): " + line.quantity() + " requested but only " + available
-                        + " not yet in another shipment"));
+                        + " not yet in another shipment");
             }
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable("The shipment has " + errors.size() + " invalid line(s).", errors);
+            throw new InvalidLinesException("The shipment has " + errors.size() + " invalid line(s).", errors, lineErrors);
         }
         return vendors.size() == 1 ? vendors.iterator().next() : null;
+    }
+
+    private static void reject(List<Problem.FieldError> errors, List<LineError> lineErrors, int index, String property,
+            String message) {
+        errors.add(new Problem.FieldError("lines[" + index + "]" + property, message));
+        lineErrors.add(new LineError(index, message));
     }
 
     private static boolean isIdempotencyRace(Throwable e) {
