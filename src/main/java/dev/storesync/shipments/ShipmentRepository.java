@@ -311,6 +311,102 @@ public class ShipmentRepository {
                 .execute(Tuple.of(orderId)).map(rows -> rows.rowCount());
     }
 
+    // --- registration (inside the registering transaction, which holds the order's row lock) ------
+
+    /** A shipment registered earlier under an Idempotency-Key, with the fingerprint of that request. */
+    public record Keyed(long id, String fingerprint, boolean cancelled, List<Long> lineItemIds) {
+    }
+
+    /** The shipment {@code principal} registered under {@code idempotencyKey}, or null. */
+    public Uni<Keyed> byIdempotencyKey(SqlClient c, String principal, String idempotencyKey) {
+        return c.preparedQuery("""
+                SELECT s.id, s.request_fingerprint, s.status, array_remove(array_agg(sl.line_item_id), NULL) AS lines
+                FROM shipments s LEFT JOIN shipment_line_items sl ON sl.shipment_id = s.id
+                WHERE s.created_by = $1 AND s.idempotency_key = $2 GROUP BY s.id""")
+                .execute(Tuple.of(principal, idempotencyKey)).map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new Keyed(r.getLong("id"), r.getString("request_fingerprint"),
+                            "cancelled".equals(r.getString("status")), List.of(r.getArrayOfLongs("lines")));
+                });
+    }
+
+    /** Locks the order for a registration; empty when there is no such order, else whether it is cancelled. */
+    public Uni<Optional<Boolean>> lockOrder(SqlClient c, long orderId) {
+        return c.preparedQuery("SELECT cancelled_at FROM orders WHERE id = $1 FOR UPDATE").execute(Tuple.of(orderId))
+                .map(rows -> rows.rowCount() == 0 ? Optional.<Boolean>empty()
+                        : Optional.of(rows.iterator().next().getValue("cancelled_at") != null));
+    }
+
+    /** An order line as a registration checks it: who owns it and how much of it active shipments hold. */
+    public record LineState(long id, String title, int quantity, Long vendorId, boolean requiresShipping, int shipped) {
+    }
+
+    public Uni<List<LineState>> lineStates(SqlClient c, long orderId) {
+        return c.preparedQuery("""
+                SELECT li.id, li.title, li.quantity, li.vendor_id, li.requires_shipping,
+                       COALESCE((SELECT sum(sl.quantity) FROM shipment_line_items sl
+                                 JOIN shipments s ON s.id = sl.shipment_id
+                                 WHERE sl.line_item_id = li.id AND s.status = 'shipped'), 0)::int AS shipped
+                FROM order_line_items li WHERE li.order_id = $1""").execute(Tuple.of(orderId)).map(rows -> {
+                    List<LineState> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new LineState(r.getLong("id"), r.getString("title"), r.getInteger("quantity"),
+                            r.getLong("vendor_id"), r.getBoolean("requires_shipping"), r.getInteger("shipped"))));
+                    return out;
+                });
+    }
+
+    /** A shipment to register: shipped, its sync due at once. */
+    public record NewShipment(long orderId, Long vendorId, String trackingNumber, String carrier, String trackingCompany,
+            String trackingUrl, boolean notifyCustomer, String createdBy, String idempotencyKey, String fingerprint,
+            List<ShipmentDtos.LineRequest> lines) {
+    }
+
+    /** Inserts the shipment and its lines; returns its id. */
+    public Uni<Long> insert(SqlClient c, NewShipment s) {
+        return c.preparedQuery("""
+                INSERT INTO shipments (order_id, vendor_id, tracking_number, carrier, tracking_company, tracking_url,
+                                       notify_customer, created_by, idempotency_key, request_fingerprint, sync_pending_until)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id""")
+                .execute(Tuple.tuple().addLong(s.orderId()).addLong(s.vendorId()).addString(s.trackingNumber())
+                        .addString(s.carrier()).addString(s.trackingCompany()).addString(s.trackingUrl())
+                        .addBoolean(s.notifyCustomer()).addString(s.createdBy()).addString(s.idempotencyKey())
+                        .addString(s.fingerprint()))
+                .chain(inserted -> {
+                    long id = inserted.iterator().next().getLong("id");
+                    List<Tuple> batch = new ArrayList<>();
+                    s.lines().forEach(l -> batch.add(Tuple.of(id, l.lineItemId(), l.quantity())));
+                    return c.preparedQuery("INSERT INTO shipment_line_items (shipment_id, line_item_id, quantity) VALUES ($1, $2, $3)")
+                            .executeBatch(batch).replaceWith(id);
+                });
+    }
+
+    // --- CSV imports ----------------------------------------------------------------------------------
+
+    /** Marks a shipment as registered by an import (one replayed from an earlier import keeps that one). */
+    public Uni<Void> tagImport(long shipmentId, long importId) {
+        return pool.preparedQuery("UPDATE shipments SET import_id = $2 WHERE id = $1 AND import_id IS NULL")
+                .execute(Tuple.of(shipmentId, importId)).replaceWithVoid();
+    }
+
+    /** Makes every failed shipment of an import due now; null when there is no such import. */
+    public Uni<Integer> requeueFailedOfImport(long importId) {
+        return pool.preparedQuery("""
+                WITH requeued AS (
+                    UPDATE shipments SET sync_status = 'pending', sync_pending_until = now(), sync_retry_count = 0,
+                           sync_transient_count = 0, updated_at = now()
+                    WHERE import_id = $1 AND status = 'shipped' AND sync_status = 'failed'
+                    RETURNING 1)
+                SELECT EXISTS (SELECT 1 FROM shipment_imports WHERE id = $1) AS found,
+                       (SELECT count(*) FROM requeued)::int AS requeued""")
+                .execute(Tuple.of(importId)).map(rows -> {
+                    Row row = rows.iterator().next();
+                    return row.getBoolean("found") ? row.getInteger("requeued") : null;
+                });
+    }
+
     /** Appends one entry to a shipment's sync history. */
     static Uni<Void> recordAttempt(SqlClient c, long id, Outcome outcome, OffsetDateTime next) {
         return c.preparedQuery("""

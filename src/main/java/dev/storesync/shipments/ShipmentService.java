@@ -7,7 +7,6 @@ import dev.storesync.shipments.sync.ShipmentSyncWorker;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
@@ -63,10 +62,12 @@ public class ShipmentService {
     }
 
     private final Pool pool;
+    private final ShipmentRepository shipments;
     private final ShipmentSyncWorker worker;
 
-    public ShipmentService(Pool pool, ShipmentSyncWorker worker) {
+    public ShipmentService(Pool pool, ShipmentRepository shipments, ShipmentSyncWorker worker) {
         this.pool = pool;
+        this.shipments = shipments;
         this.worker = worker;
     }
 
@@ -92,100 +93,77 @@ public class ShipmentService {
         if (key == null) {
             return Uni.createFrom().nullItem();
         }
-        return c.preparedQuery("SELECT id, request_fingerprint FROM shipments WHERE created_by = $1 AND idempotency_key = $2")
-                .execute(Tuple.of(who.principal(), key)).chain(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return Uni.createFrom().nullItem();
-                    }
-                    Row row = rows.iterator().next();
-                    if (!fingerprint.equals(row.getString("request_fingerprint"))) {
-                        return Uni.createFrom().failure(new ProblemException(Problem.of(422, "idempotency-key-reused",
-                                "Idempotency-Key reused", "This Idempotency-Key was already used for a different request.")));
-                    }
-                    return ShipmentViews.load(c, "s.id = $1", "", Tuple.of(row.getLong("id")), false)
-                            .map(list -> list.get(0));
-                });
+        return shipments.byIdempotencyKey(c, who.principal(), key).chain(previous -> {
+            if (previous == null) {
+                return Uni.createFrom().nullItem();
+            }
+            if (!fingerprint.equals(previous.fingerprint())) {
+                return Uni.createFrom().failure(new ProblemException(Problem.of(422, "idempotency-key-reused",
+                        "Idempotency-Key reused", "This Idempotency-Key was already used for a different request.")));
+            }
+            return ShipmentViews.load(c, "s.id = $1", "", Tuple.of(previous.id()), false).map(list -> list.get(0));
+        });
     }
 
     private Uni<ShipmentDtos.View> insert(SqlConnection c, long orderId, ShipmentDtos.RegisterRequest request,
             Registrant who, String key, String fingerprint) {
-        return c.preparedQuery("SELECT id, cancelled_at FROM orders WHERE id = $1 FOR UPDATE").execute(Tuple.of(orderId))
-                .chain(orders -> {
-                    if (orders.rowCount() == 0) {
+        return shipments.lockOrder(c, orderId)
+                .chain(order -> {
+                    if (order.isEmpty()) {
                         throw ProblemException.notFound("No order with id " + orderId);
                     }
-                    if (orders.iterator().next().getValue("cancelled_at") != null) {
+                    if (order.get()) {
                         throw ProblemException.unprocessable("The order is cancelled; it cannot be shipped.",
                                 List.of(new Problem.FieldError("orderId", "order is cancelled")));
                     }
-                    return c.preparedQuery("""
-                            SELECT li.id, li.title, li.quantity, li.vendor_id, li.requires_shipping,
-                                   COALESCE((SELECT sum(sl.quantity) FROM shipment_line_items sl
-                                             JOIN shipments s ON s.id = sl.shipment_id
-                                             WHERE sl.line_item_id = li.id AND s.status = 'shipped'), 0) AS shipped
-                            FROM order_line_items li WHERE li.order_id = $1""").execute(Tuple.of(orderId));
+                    return shipments.lineStates(c, orderId);
                 })
-                .chain(rows -> {
-                    Map<Long, Row> lines = new HashMap<>();
-                    rows.forEach(r -> lines.put(r.getLong("id"), r));
+                .chain(states -> {
+                    Map<Long, ShipmentRepository.LineState> lines = new HashMap<>();
+                    states.forEach(l -> lines.put(l.id(), l));
                     Long vendorId = validate(request, lines, who);
-                    Tuple params = Tuple.tuple().addLong(orderId).addLong(vendorId)
-                            .addString(request.trackingNumber().trim()).addString(blankToNull(request.carrier()))
-                            .addString(Carriers.trackingCompany(request.carrier()))
-                            .addString(blankToNull(request.trackingUrl()))
-                            .addBoolean(Boolean.TRUE.equals(request.notifyCustomer())).addString(who.principal())
-                            .addString(key).addString(fingerprint);
-                    return c.preparedQuery("""
-                            INSERT INTO shipments (order_id, vendor_id, tracking_number, carrier, tracking_company,
-                                                   tracking_url, notify_customer, created_by, idempotency_key,
-                                                   request_fingerprint, sync_pending_until)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id""").execute(params);
+                    return shipments.insert(c, new ShipmentRepository.NewShipment(orderId, vendorId,
+                            request.trackingNumber().trim(), blankToNull(request.carrier()),
+                            Carriers.trackingCompany(request.carrier()), blankToNull(request.trackingUrl()),
+                            Boolean.TRUE.equals(request.notifyCustomer()), who.principal(), key, fingerprint,
+                            request.lines()));
                 })
-                .chain(inserted -> {
-                    long shipmentId = inserted.iterator().next().getLong("id");
-                    List<Tuple> batch = new ArrayList<>();
-                    for (ShipmentDtos.LineRequest line : request.lines()) {
-                        batch.add(Tuple.of(shipmentId, line.lineItemId(), line.quantity()));
-                    }
-                    return c.preparedQuery("INSERT INTO shipment_line_items (shipment_id, line_item_id, quantity) VALUES ($1, $2, $3)")
-                            .executeBatch(batch)
-                            .chain(() -> ShipmentViews.load(c, "s.id = $1", "", Tuple.of(shipmentId), false))
-                            .map(list -> list.get(0));
-                });
+                .chain(id -> ShipmentViews.load(c, "s.id = $1", "", Tuple.of(id), false)).map(list -> list.get(0));
     }
 
     /** Applies the registration rules; returns the vendor the shipment belongs to (null when mixed). */
-    private static Long validate(ShipmentDtos.RegisterRequest request, Map<Long, Row> lines, Registrant who) {
+    private static Long validate(ShipmentDtos.RegisterRequest request, Map<Long, ShipmentRepository.LineState> lines,
+            Registrant who) {
         List<Problem.FieldError> errors = new ArrayList<>();
         List<LineError> lineErrors = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         Set<Long> vendors = new HashSet<>();
         for (int i = 0; i < request.lines().size(); i++) {
             ShipmentDtos.LineRequest line = request.lines().get(i);
-            Row row = lines.get(line.lineItemId());
+            ShipmentRepository.LineState row = lines.get(line.lineItemId());
             // A vendor gets one answer for a line that is not in the order and for another vendor's
             // line, naming only what it sent, so it cannot learn which ids exist or what they are.
-            if (who.vendorId().isPresent() && (row == null || !who.vendorId().get().equals(row.getLong("vendor_id")))) {
+            if (who.vendorId().isPresent() && (row == null || !who.vendorId().get().equals(row.vendorId()))) {
                 throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
-                        field + ": line item " + line.lineItemId() + " is not one of your lines in this order."));
+                        "lines[" + i + "]: line item " + line.lineItemId() + " is not one of your lines in this order."));
             }
             if (row == null) {
                 reject(errors, lineErrors, i, ".lineItemId", "line item " + line.lineItemId() + " is not in this order");
                 continue;
             }
-            Long owner = row.getLong("vendor_id");
+            Long owner = row.vendorId();
             vendors.add(owner);
             if (!seen.add(line.lineItemId())) {
                 reject(errors, lineErrors, i, ".lineItemId", "line item " + line.lineItemId() + " is listed twice");
                 continue;
             }
-            if (!row.getBoolean("requires_shipping")) {
-                reject(errors, lineErrors, i, ".lineItemId", "\"" + row.getString("title") + "\" does not require shipping");
+            if (!row.requiresShipping()) {
+                reject(errors, lineErrors, i, ".lineItemId", "\"" + row.title() + "\" does not require shipping");
                 continue;
             }
-            int available = row.getInteger("quantity") - row.getInteger("shipped");
+            int available = row.quantity() - row.shipped();
             if (line.quantity() > available) {
-                reject(errors, lineErrors, i, ".quantity", "\"" + row.getString("title") + "\" (line item "
+                reject(errors, lineErrors, i, ".quantity", "\"" + row.title() + "\" (line item "
                         + line.lineItemId() + "): " + line.quantity() + " requested but only " + available
                         + " not yet in another shipment");
             }

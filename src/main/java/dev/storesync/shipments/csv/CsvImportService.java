@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.storesync.kernel.Problem;
 import dev.storesync.kernel.ProblemException;
 import dev.storesync.shipments.ShipmentDtos;
+import dev.storesync.shipments.ShipmentRepository;
 import dev.storesync.shipments.ShipmentService;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -65,15 +66,18 @@ public class CsvImportService {
     private final Vertx vertx;
     private final ShipmentService shipments;
     private final ShipmentImports imports;
+    private final ShipmentRepository shipmentRows;
     private final Validator validator;
     private final ObjectMapper json;
 
     public CsvImportService(Pool pool, Vertx vertx, ShipmentService shipments, ShipmentImports imports,
+            ShipmentRepository shipmentRows,
             Validator validator, ObjectMapper json) {
         this.pool = pool;
         this.vertx = vertx;
         this.shipments = shipments;
         this.imports = imports;
+        this.shipmentRows = shipmentRows;
         this.validator = validator;
         this.json = json;
     }
@@ -221,7 +225,7 @@ public class CsvImportService {
         });
     }
 
-    private record Found(String key, ShipmentImports.Previous shipment) {
+    private record Found(String key, ShipmentRepository.Keyed shipment) {
     }
 
     /**
@@ -229,7 +233,7 @@ public class CsvImportService {
      * not count: the rows may be registered again, under a key naming the cancelled shipment.
      */
     private Uni<Found> previous(String principal, String key) {
-        return imports.previous(principal, key).chain(p -> p == null ? Uni.createFrom().item(new Found(key, null))
+        return shipmentRows.byIdempotencyKey(pool, principal, key).chain(p -> p == null ? Uni.createFrom().item(new Found(key, null))
                 : p.cancelled() ? previous(principal, key + "/after-" + p.id())
                 : Uni.createFrom().item(new Found(key, p)));
     }
@@ -274,7 +278,7 @@ public class CsvImportService {
                             r -> decided.put(r.row(), CsvImportReport.RowResult.accepted(r.row(), shipmentId))));
                     // The shipment is registered whatever happens to its tag; losing the tag only leaves it
                     // out of the import's retry-failed.
-                    return imports.tag(shipmentId, importId)
+                    return shipmentRows.tagImport(shipmentId, importId)
                             .onFailure().invoke(e -> Log.warnf(e, "CSV import %d: shipment %d not tagged", importId, shipmentId))
                             .onFailure().recoverWithNull()
                             .replaceWith(!registered.replayed());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.storesync.kernel.ProblemException;
 import dev.storesync.shipments.ShipmentDtos;
+import dev.storesync.shipments.ShipmentRepository;
 import dev.storesync.shipments.sync.ShipmentSyncWorker;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -15,11 +16,14 @@ import java.util.Optional;
 public class ShipmentImportActions {
 
     private final ShipmentImports imports;
+    private final ShipmentRepository shipments;
     private final ShipmentSyncWorker worker;
     private final ObjectMapper json;
 
-    public ShipmentImportActions(ShipmentImports imports, ShipmentSyncWorker worker, ObjectMapper json) {
+    public ShipmentImportActions(ShipmentImports imports, ShipmentRepository shipments, ShipmentSyncWorker worker,
+            ObjectMapper json) {
         this.imports = imports;
+        this.shipments = shipments;
         this.worker = worker;
         this.json = json;
     }
@@ -43,7 +47,7 @@ public class ShipmentImportActions {
 
     /** Requeues every failed shipment the import registered: attempted at once with a fresh schedule. */
     public Uni<ShipmentDtos.BulkRetryResult> retryFailed(long id) {
-        return imports.retryFailed(id).map(requeued -> {
+        return shipments.requeueFailedOfImport(id).map(requeued -> {
             if (requeued == null) {
                 throw ProblemException.notFound("No shipment import with id " + id);
             }
