@@ -1,5 +1,6 @@
 package dev.storesync.orders;
 
+import dev.storesync.webhooks.PermanentWebhookFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -34,8 +35,14 @@ public record OrderSnapshot(long shopifyId, String gid, String name, Instant cre
                 : o.getString("email");
         List<Line> lines = new ArrayList<>();
         JsonArray items = o.getJsonArray("line_items", new JsonArray());
+        if (items == null) {
+            throw PermanentWebhookFailure.unreadablePayload("line_items must be an array");
+        }
         for (int i = 0; i < items.size(); i++) {
             JsonObject li = items.getJsonObject(i);
+            if (li == null) {
+                throw PermanentWebhookFailure.unreadablePayload("line_items[" + i + "] must be an object");
+            }
             String lineGid = li.getString("admin_graphql_api_id");
             int ordered = li.getInteger("quantity", 0);
             lines.add(new Line(idOf(lineGid, li.getValue("id")), lineGid, blankToNull(li.getString("sku")),

@@ -255,11 +255,16 @@ class WebhookIntakeTest {
                 .path("webhookId"), "payload unreadable: line_items must be an array");
         reasons.put(delivery("orders/updated", shop, wrongQuantity.toString()).post().then().statusCode(200).extract()
                 .path("webhookId"), "payload unreadable: line_items[0].quantity must be a number");
+        ObjectNode nullLines = (ObjectNode) JSON.readTree(dev.storesync.testing.Orders.order(shop)
+                .with("Acme", "U-3", 1).payload());
+        nullLines.putNull("line_items");
+        reasons.put(delivery("orders/create", shop, nullLines.toString()).post().then().statusCode(200).extract()
+                .path("webhookId"), "payload unreadable: line_items must be an array");
         reasons.put(delivery("orders/delete", shop, "{\"id\": \"abc\"}").post().then().statusCode(200).extract()
                 .path("webhookId"), "payload unreadable: payload has neither admin_graphql_api_id nor a numeric id");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inbox(shop).getList("items", Map.class))
-                .hasSize(3).allSatisfy(row -> assertThat(row.get("state")).isEqualTo("discarded")));
+                .hasSize(4).allSatisfy(row -> assertThat(row.get("state")).isEqualTo("discarded")));
         for (Map<String, Object> row : inbox(shop).getList("items", Map.class)) {
             asAdmin().get("/admin/webhooks/inbox/" + row.get("id")).then().statusCode(200)
                     .body("attempt", equalTo(1))
