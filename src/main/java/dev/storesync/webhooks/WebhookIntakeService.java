@@ -144,7 +144,35 @@ public class WebhookIntakeService {
         } catch (IOException e) {
             throw ProblemException.badRequest("The webhook body is not valid JSON.");
         }
-        return text;
+        return withoutNul(text);
+    }
+
+    /**
+     * The JSON text with every escaped NUL character (backslash, u0000) replaced by the escaped
+     * replacement character U+FFFD: PostgreSQL cannot
+     * store U+0000 in JSONB, and a merchant's note holding one must not make Shopify's delivery fail
+     * forever. The signature was checked on the bytes as sent. In valid JSON a backslash only ever
+     * starts an escape, so stepping over each escape finds exactly the real ones.
+     */
+    static String withoutNul(String json) {
+        if (json.indexOf("\\u0000") < 0) {
+            return json;
+        }
+        StringBuilder out = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\\' && i + 1 < json.length()) {
+                if (json.startsWith("u0000", i + 1)) {
+                    out.append("\\ufffd");
+                    i += 5;
+                } else {
+                    out.append(c).append(json.charAt(++i));
+                }
+                continue;
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     private static String required(String name, String value) {

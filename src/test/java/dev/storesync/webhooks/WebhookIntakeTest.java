@@ -242,6 +242,25 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void shouldStoreAndHandleAPayloadWhoseTextHoldsANulCharacter() throws Exception {
+        String shop = registerShop("nulnote");
+        ObjectNode order = (ObjectNode) JSON.readTree(dev.storesync.testing.Orders.order(shop)
+                .with("Acme", "N-1", 1).payload());
+        order.put("note", "gift\u0000wrap, path C:\\u0000dir");
+        String body = JSON.writeValueAsString(order);
+        assertThat(body).contains("\\u0000");
+
+        delivery("orders/create", shop, body).post().then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(inbox(shop).getString("items[0].state"))
+                .isEqualTo("completed"));
+        String stored = JSON.readTree(asAdmin().get("/admin/webhooks/inbox/" + inbox(shop).getLong("items[0].id"))
+                .then().statusCode(200).extract().asString()).get("payload").get("note").asText();
+        // The NUL becomes U+FFFD; a backslash followed by the letters u0000 is text and stays as sent.
+        assertThat(stored).isEqualTo("gift\ufffdwrap, path C:\\u0000dir");
+    }
+
+    @Test
     void shouldDiscardASignedPayloadItCannotReadAtOnceAndKeepItForReplay() throws Exception {
         String shop = registerShop("unreadable");
         ObjectNode notAnArray = (ObjectNode) JSON.readTree(dev.storesync.testing.Orders.order(shop)
