@@ -4,3 +4,6 @@
 ALTER TABLE shipments ADD COLUMN sync_transient_count INTEGER NOT NULL DEFAULT 0;
 COMMENT ON COLUMN shipments.sync_retry_count IS 'attempts that found no fulfillable fulfillment order';
 COMMENT ON COLUMN shipments.sync_transient_count IS 'consecutive attempts that failed transiently';
+-- Set when a fulfillmentCreate got no clear answer (it may exist in Shopify without being recorded
+-- here): a cancel then looks in Shopify for fulfillments carrying the tracking number.
+ALTER TABLE shipments ADD COLUMN sync_create_unconfirmed BOOLEAN NOT NULL DEFAULT FALSE;

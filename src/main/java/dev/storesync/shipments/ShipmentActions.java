@@ -3,13 +3,19 @@ package dev.storesync.shipments;
 import dev.storesync.kernel.Problem;
 import dev.storesync.kernel.ProblemException;
 import dev.storesync.shipments.sync.FulfillmentCanceller;
+import dev.storesync.shipments.sync.FulfillmentOrderReader;
+import dev.storesync.shipments.sync.FulfillmentPlan;
 import dev.storesync.shipments.sync.ShipmentSyncWorker;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Cancelling a shipment ("未発送に戻す") and manual sync retries. */
 @ApplicationScoped
@@ -17,13 +23,15 @@ public class ShipmentActions {
 
     private final ShipmentRepository shipments;
     private final FulfillmentCanceller canceller;
+    private final FulfillmentOrderReader reader;
     private final ShipmentQueries queries;
     private final ShipmentSyncWorker worker;
 
-    public ShipmentActions(ShipmentRepository shipments, FulfillmentCanceller canceller, ShipmentQueries queries,
-            ShipmentSyncWorker worker) {
+    public ShipmentActions(ShipmentRepository shipments, FulfillmentCanceller canceller, FulfillmentOrderReader reader,
+            ShipmentQueries queries, ShipmentSyncWorker worker) {
         this.shipments = shipments;
         this.canceller = canceller;
+        this.reader = reader;
         this.queries = queries;
         this.worker = worker;
     }
@@ -50,7 +58,8 @@ public class ShipmentActions {
                         ? cancelInShopify(shop, subject.fulfillmentIds()).chain(() -> shipments.clearLiveAfterCancel(id))
                         : Uni.createFrom().voidItem();
             }
-            return cancelInShopify(shop, subject.fulfillmentIds())
+            return toCancel(shop, subject)
+                    .chain(fulfillments -> cancelInShopify(shop, fulfillments))
                     .chain(() -> shipments.cancel(id, subject.fulfillmentIds()))
                     .chain(cancelled -> {
                         if (cancelled) {
@@ -66,19 +75,48 @@ public class ShipmentActions {
         });
     }
 
+    /**
+     * The fulfillments to cancel in Shopify: the recorded ones, and after a create whose answer was
+     * lost, also those Shopify has with the tracking number that no other shipment recorded, since
+     * that create is on record nowhere else.
+     */
+    private Uni<List<String>> toCancel(String shop, ShipmentRepository.CancelSubject subject) {
+        if (!subject.createUnconfirmed()) {
+            return Uni.createFrom().item(subject.fulfillmentIds());
+        }
+        return reader.read(shop, subject.orderGid()).map(read -> {
+            if (read instanceof FulfillmentOrderReader.Failed failed) {
+                throw new ProblemException(Problem.of(502, "shopify-cancel-failed", "Shopify could not be checked",
+                        "StoreSync could not check Shopify for fulfillments of this shipment: " + failed.result().message().en()
+                                + " / " + failed.result().message().ja()));
+            }
+            JsonObject order = ((FulfillmentOrderReader.Order) read).order();
+            Set<String> all = new LinkedHashSet<>(subject.fulfillmentIds());
+            if (order != null) {
+                all.addAll(FulfillmentPlan.liveCarrying(order.getJsonObject("fulfillmentOrders", new JsonObject())
+                        .getJsonArray("nodes", new JsonArray()), subject.trackingNumber(),
+                        subject.fulfillmentsOfOtherShipments()));
+            }
+            return List.copyOf(all);
+        });
+    }
+
     /** Rounds of cancel-then-check before a shipment whose fulfillments keep changing is left to a later request. */
     private static final int MAX_CANCEL_ROUNDS = 3;
 
+    /** Tries every fulfillment, then answers 502 naming those Shopify kept (cancelling again is safe). */
     private Uni<Void> cancelInShopify(String shop, List<String> fulfillmentIds) {
         return Multi.createFrom().iterable(fulfillmentIds)
-                .onItem().transformToUniAndConcatenate(f -> canceller.cancel(shop, f).invoke(outcome -> {
-                    if (outcome instanceof FulfillmentCanceller.Refused refused) {
+                .onItem().transformToUniAndConcatenate(f -> canceller.cancel(shop, f)
+                        .map(outcome -> outcome instanceof FulfillmentCanceller.Refused refused
+                                ? f + ": " + refused.message().en() + " / " + refused.message().ja() : null))
+                .filter(refusal -> refusal != null).collect().asList()
+                .invoke(refusals -> {
+                    if (!refusals.isEmpty()) {
                         throw new ProblemException(Problem.of(502, "shopify-cancel-failed",
-                                "Shopify did not cancel the fulfillment",
-                                refused.message().en() + " / " + refused.message().ja()));
+                                "Shopify did not cancel the fulfillment", String.join("; ", refusals)));
                     }
-                }))
-                .collect().last().replaceWithVoid();
+                }).replaceWithVoid();
     }
 
     /** Requeues one shipment whose sync failed or is waiting: it is attempted at once with a fresh schedule. */

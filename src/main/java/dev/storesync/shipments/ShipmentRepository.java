@@ -158,12 +158,33 @@ public class ShipmentRepository {
                 }));
     }
 
+    /**
+     * Records a fulfillment this claim's worker has just created, before anything else can happen:
+     * a cancel then sees it and cancels it in Shopify. Guarded on the claim token only (not the
+     * sync status), so an order cancelled meanwhile still keeps it on record; false when the claim
+     * is gone (the shipment was cancelled, or another worker took it over).
+     */
+    public Uni<Boolean> recordCreated(Claim claim, String fulfillmentId) {
+        return pool.preparedQuery("""
+                UPDATE shipments SET shopify_fulfillment_ids = CASE WHEN $3 = ANY(shopify_fulfillment_ids)
+                           THEN shopify_fulfillment_ids ELSE array_append(shopify_fulfillment_ids, $3) END,
+                       updated_at = now()
+                WHERE id = $1 AND sync_claim_token = $2""")
+                .execute(Tuple.of(claim.shipmentId(), claim.token(), fulfillmentId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** A create of this claim got no clear answer: until the shipment syncs, a cancel must look in Shopify. */
+    public Uni<Void> markCreateUnconfirmed(Claim claim) {
+        return pool.preparedQuery("UPDATE shipments SET sync_create_unconfirmed = TRUE WHERE id = $1 AND sync_claim_token = $2")
+                .execute(Tuple.of(claim.shipmentId(), claim.token())).replaceWithVoid();
+    }
+
     /** Marks the claimed shipment synced with its fulfillments; false when the claim was lost or it was cancelled. */
     public Uni<Boolean> markSynced(Claim claim, List<String> fulfillmentIds, Set<String> fulfillmentOrderIds,
             Outcome outcome) {
         return pool.withTransaction(c -> c.preparedQuery("""
                 UPDATE shipments SET sync_status = 'synced', synced_at = now(), sync_retry_count = 0,
-                       sync_transient_count = 0, sync_pending_until = NULL, sync_claimed_until = NULL,
+                       sync_transient_count = 0, sync_create_unconfirmed = FALSE, sync_pending_until = NULL, sync_claimed_until = NULL,
                        shopify_fulfillment_ids = $3, shopify_fulfillment_order_ids = $4, last_error_code = NULL,
                        last_error_message = NULL, last_error_message_ja = NULL, updated_at = now()
                 WHERE id = $1 AND """ + HELD)
@@ -211,19 +232,31 @@ public class ShipmentRepository {
         });
     }
 
-    /** The shipment's state as a cancellation needs it, or empty when there is no such shipment. */
-    public record CancelSubject(String status, List<String> fulfillmentIds, String lastErrorCode) {
+    /**
+     * The shipment's state as a cancellation needs it, or empty when there is no such shipment.
+     * {@code createUnconfirmed}: a create got no clear answer, so a fulfillment may exist in Shopify
+     * without being recorded here.
+     */
+    public record CancelSubject(String status, String syncStatus, List<String> fulfillmentIds, String lastErrorCode,
+            boolean createUnconfirmed, String orderGid, String trackingNumber, Set<String> fulfillmentsOfOtherShipments) {
     }
 
     public Uni<Optional<CancelSubject>> cancelSubject(long id) {
-        return pool.preparedQuery("SELECT status, shopify_fulfillment_ids, last_error_code FROM shipments WHERE id = $1")
+        return pool.preparedQuery("""
+                SELECT s.status, s.sync_status, s.shopify_fulfillment_ids, s.last_error_code,
+                       s.sync_create_unconfirmed, s.tracking_number, o.gid AS order_gid,
+                       ARRAY(SELECT DISTINCT unnest(x.shopify_fulfillment_ids) FROM shipments x
+                             WHERE x.order_id = s.order_id AND x.id <> s.id) AS others
+                FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id = $1""")
                 .execute(Tuple.of(id)).map(rows -> {
                     if (rows.rowCount() == 0) {
                         return Optional.empty();
                     }
                     Row r = rows.iterator().next();
-                    return Optional.of(new CancelSubject(r.getString("status"),
-                            Arrays.asList(r.getArrayOfStrings("shopify_fulfillment_ids")), r.getString("last_error_code")));
+                    return Optional.of(new CancelSubject(r.getString("status"), r.getString("sync_status"),
+                            Arrays.asList(r.getArrayOfStrings("shopify_fulfillment_ids")), r.getString("last_error_code"),
+                            r.getBoolean("sync_create_unconfirmed"), r.getString("order_gid"), r.getString("tracking_number"),
+                            Set.of(r.getArrayOfStrings("others"))));
                 });
     }
 

@@ -191,6 +191,43 @@ class ShipmentCancelAndLimitsTest {
     }
 
     @Test
+    void shouldCancelAFulfillmentWhoseCreateAnswerWasLostBeforeTheShipmentRecordedIt() {
+        SimOrder order = store.shop.order().line("LOST-1", 1, vendorName).create();
+        long orderId = store.importOrder(order);
+        long shipmentId = registerOne(orderId, "LOST-1", 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipment(shipmentId).getInt("syncRetryCount") >= 1);
+        sql("UPDATE shipments SET sync_pending_until = now() + interval '1 hour' WHERE id = ?", shipmentId);
+        // A create reached Shopify, but its answer was lost: nothing here records the fulfillment.
+        SimFulfillment lost = order.route().get(0).fulfil(shipment(shipmentId).getString("trackingNumber"));
+        sql("UPDATE shipments SET sync_create_unconfirmed = TRUE WHERE id = ?", shipmentId);
+
+        as(vendorKey).post("/shipments/" + shipmentId + "/cancel").then().statusCode(200)
+                .body("status", equalTo("cancelled"));
+        assertThat(lost.status()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void shouldRecordEachCreatedFulfillmentAtOnceSoACancelBetweenTwoLocationsCancelsIt() {
+        SimOrder order = twoLocationOrder("PAIR-1");
+        long orderId = store.importOrder(order);
+        int injectedBefore = sim.faults().injectedCount();
+        // The first location's create succeeds; the second one is held at Shopify.
+        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").delay(Duration.ZERO);
+        sim.faults().next(1).shop(store.domain).operation("FulfillmentCreate").delay(Duration.ofSeconds(2));
+        long shipmentId = registerOne(orderId, "PAIR-1", 3);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> sim.faults().injectedCount() >= injectedBefore + 2);
+        String first = store.shop.fulfillments(order.id()).get(0).id();
+        assertThat(shipment(shipmentId).getList("shopifyFulfillmentIds", String.class)).containsExactly(first);
+
+        as(vendorKey).post("/shipments/" + shipmentId + "/cancel").then().statusCode(200)
+                .body("status", equalTo("cancelled"));
+        assertThat(store.shop.fulfillment(first).status()).isEqualTo("CANCELLED");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(store.shop.fulfillments(order.id()))
+                .hasSize(2).extracting(SimFulfillment::status).containsOnly("CANCELLED"));
+    }
+
+    @Test
     void shouldNotCancelWhenASyncRecordedOtherFulfillmentsSinceTheyWereRead() {
         SimOrder order = store.shop.order().line("RACE-2", 1, vendorName).createRouted();
         long orderId = store.importOrder(order);

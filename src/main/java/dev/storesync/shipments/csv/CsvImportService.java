@@ -192,15 +192,19 @@ public class CsvImportService {
                 .filter(l -> who.vendorId().isEmpty() || row.lineItemId() != null
                         || who.vendorId().get().equals(l.getLong("vendor_id")))
                 .toList();
+        String what = row.lineItemId() != null ? "line item " + row.lineItemId() : "SKU " + row.sku();
+        // A vendor gets one answer for a line that is not in the order and for another vendor's line,
+        // as for a registration, so a file cannot probe which line ids exist.
+        boolean notTheVendors = matches.size() == 1 && who.vendorId().isPresent()
+                && !who.vendorId().get().equals(matches.get(0).getLong("vendor_id"));
+        if (who.vendorId().isPresent() && (matches.isEmpty() || notTheVendors)) {
+            return what + " is not one of your lines in order " + row.order();
+        }
         if (matches.size() != 1) {
-            String what = row.lineItemId() != null ? "line item " + row.lineItemId() : "SKU " + row.sku();
             return matches.isEmpty() ? what + " is not in order " + row.order()
                     : what + " matches several lines of order " + row.order() + ": use line_item_id";
         }
         Row line = matches.get(0);
-        if (who.vendorId().isPresent() && !who.vendorId().get().equals(line.getLong("vendor_id"))) {
-            return "line item " + line.getLong("shopify_id") + " belongs to another vendor";
-        }
         rowsByLine.computeIfAbsent(line.getLong("id"), k -> new ArrayList<>()).add(row);
         return null;
     }

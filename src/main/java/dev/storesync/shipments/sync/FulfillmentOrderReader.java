@@ -146,8 +146,9 @@ public class FulfillmentOrderReader {
                 return Uni.createFrom().item(next.failed());
             }
             if (next.owner() == null) {
-                // Deleted between two pages: the next sync attempt re-reads from the start.
-                return Uni.createFrom().item(new Failed(new ShopifyResult.NotFound(shop, id + " disappeared while reading")));
+                // Gone between two pages (merged, moved, deleted): the next attempt re-reads from the start.
+                return Uni.createFrom().item(new Failed(new ShopifyResult.Transient(shop,
+                        ShopifyResult.Cause.CHANGED_WHILE_READING)));
             }
             into.addAll(next.nodes());
             return rest(shop, operation, id, next, root, connection, into, pages + 1);

@@ -71,6 +71,11 @@ public sealed interface FulfillmentPlan {
         return plan;
     }
 
+    /** The live fulfillments in Shopify that carry the tracking number and that no other shipment has recorded. */
+    static Set<String> liveCarrying(JsonArray fulfillmentOrders, String trackingNumber, Set<String> fulfillmentsClaimedElsewhere) {
+        return ours(fulfillmentOrders, trackingNumber, fulfillmentsClaimedElsewhere).fulfillmentIds();
+    }
+
     private static FulfillmentPlan allocate(JsonArray fulfillmentOrders, List<ShipmentLine> lines) {
         Map<String, Integer> remaining = new LinkedHashMap<>();
         Map<String, Map<String, List<FoLine>>> byLocation = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import dev.storesync.shipments.ShipmentRepository;
 import dev.storesync.shipments.ShipmentRepository.Claim;
 import dev.storesync.shipments.ShipmentRepository.Outcome;
 import dev.storesync.shipments.ShipmentRepository.SyncSubject;
+import dev.storesync.shopify.client.OperatorMessage;
 import dev.storesync.shopify.client.ShopifyAdminClient;
 import dev.storesync.shopify.client.ShopifyResult;
 import io.quarkus.logging.Log;
@@ -114,17 +115,33 @@ public class FulfillmentSync {
             }
             return shopify.mutateOnce(attempt.shipment().shop(), "FulfillmentCreate",
                     Map.of("fulfillment", input(attempt.shipment(), create).getMap())).chain(result -> {
-                        if (result instanceof ShopifyResult.Success s) {
-                            String id = s.data().getJsonObject("fulfillmentCreate").getJsonObject("fulfillment").getString("id");
-                            attempt.created().add(id);
-                            fulfillments.add(id);
-                            fos.addAll(create.linesByFulfillmentOrder().keySet());
-                            return create(attempt, creates, index + 1, fulfillments, fos);
+                        if (!(result instanceof ShopifyResult.Success s)) {
+                            // A passing failure of a create that was sent may have created it all the same.
+                            Uni<Void> unclear = result.retryable() ? shipments.markCreateUnconfirmed(attempt.claim())
+                                    : Uni.createFrom().voidItem();
+                            return unclear.chain(() -> attempt.created().isEmpty() ? unsuccessful(attempt, result)
+                                    : afterPartialCreate(attempt, result));
                         }
-                        return attempt.created().isEmpty() ? unsuccessful(attempt, result)
-                                : afterPartialCreate(attempt, result);
+                        String id = createdId(s);
+                        if (id == null) {
+                            // It may exist all the same: the next attempt re-reads and adopts it.
+                            return shipments.markCreateUnconfirmed(attempt.claim()).chain(() -> transientRetry(attempt,
+                                    new ShopifyResult.Transient(attempt.shipment().shop(), ShopifyResult.Cause.UNCLEAR_ANSWER)));
+                        }
+                        attempt.created().add(id);
+                        fulfillments.add(id);
+                        fos.addAll(create.linesByFulfillmentOrder().keySet());
+                        return shipments.recordCreated(attempt.claim(), id).chain(recorded -> recorded
+                                ? create(attempt, creates, index + 1, fulfillments, fos)
+                                : undoIfCancelled(attempt));
                     });
         });
+    }
+
+    private static String createdId(ShopifyResult.Success success) {
+        JsonObject payload = success.data().getJsonObject("fulfillmentCreate");
+        JsonObject fulfillment = payload == null ? null : payload.getJsonObject("fulfillment");
+        return fulfillment == null ? null : fulfillment.getString("id");
     }
 
     private static JsonObject input(SyncSubject shipment, FulfillmentPlan.Create create) {
@@ -156,11 +173,13 @@ public class FulfillmentSync {
         return attempt.created().isEmpty() ? Uni.createFrom().voidItem() : undoIfCancelled(attempt);
     }
 
-    /** A later create failed after earlier ones succeeded: the next attempt adopts those and creates the rest. */
+    /**
+     * A later create failed after earlier ones succeeded (and were recorded): a passing failure is
+     * retried and the next attempt adopts what exists; anything else needs an operator.
+     */
     private Uni<Void> afterPartialCreate(Attempt attempt, ShopifyResult result) {
-        Log.infof("Shipment %d: created %s, then %s; the next attempt adopts what exists", attempt.shipment().id(),
-                attempt.created(), result.message().en());
-        return transientRetry(attempt, result);
+        Log.infof("Shipment %d: created %s, then %s", attempt.shipment().id(), attempt.created(), result.message().en());
+        return result.retryable() ? transientRetry(attempt, result) : unsuccessful(attempt, result);
     }
 
     private Uni<Void> unsuccessful(Attempt attempt, ShopifyResult result) {
@@ -241,6 +260,12 @@ public class FulfillmentSync {
             Log.infof("Shipment %d was cancelled during its sync; cancelling %s in Shopify", id, attempt.created());
             return Multi.createFrom().iterable(attempt.created())
                     .onItem().transformToUniAndConcatenate(f -> canceller.cancel(attempt.shipment().shop(), f)
+                            .onFailure().recoverWithItem(e -> {
+                                Log.warnf(e, "Shipment %d: cancelling %s failed unexpectedly", id, f);
+                                return new FulfillmentCanceller.Refused(new OperatorMessage(
+                                        "StoreSync could not ask Shopify to cancel it.",
+                                        "Shopifyにキャンセルを依頼できませんでした。"));
+                            })
                             .map(outcome -> new Undo(f, outcome)))
                     .collect().asList()
                     .chain(undos -> {

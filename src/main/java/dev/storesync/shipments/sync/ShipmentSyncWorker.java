@@ -88,7 +88,9 @@ public class ShipmentSyncWorker {
     private Uni<Void> syncInTurn(List<Claim> claims) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Claim claim : claims) {
-            chain = chain.chain(() -> sync.sync(claim).onFailure().recoverWithUni(e -> {
+            // Bounded by the lease: past it the claim is another worker's anyway, and a round that never
+            // ended would keep this replica from syncing at all.
+            chain = chain.chain(() -> sync.sync(claim).ifNoItem().after(config.lease()).fail().onFailure().recoverWithUni(e -> {
                 Log.errorf(e, "Shipment %d: sync failed unexpectedly; it will be retried after its lease",
                         claim.shipmentId());
                 return Uni.createFrom().voidItem();

@@ -108,7 +108,10 @@ public sealed interface ShopifyResult {
         TIMED_OUT("Shopify did not answer in time", "Shopifyが時間内に応答しませんでした"),
         PAUSED_AFTER_FAILURES("calls to this shop are paused for a while because Shopify kept failing",
                 "Shopifyのエラーが続いたため、このショップへの呼び出しを一時的に止めています"),
-        TOKEN_ENDPOINT_UNANSWERED("Shopify's token service did not answer", "Shopifyのトークン発行サービスが応答しませんでした");
+        TOKEN_ENDPOINT_UNANSWERED("Shopify's token service did not answer", "Shopifyのトークン発行サービスが応答しませんでした"),
+        CHANGED_WHILE_READING("the data changed in Shopify while StoreSync read it page by page",
+                "StoreSyncが読み取っている間にShopifyのデータが変更されました"),
+        UNCLEAR_ANSWER("Shopify's answer did not say what it created", "Shopifyの応答に作成結果が含まれていませんでした");
 
         private final String en;
         private final String ja;

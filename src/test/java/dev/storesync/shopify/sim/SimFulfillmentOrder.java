@@ -226,6 +226,22 @@ public final class SimFulfillmentOrder {
     }
 
     /** OPEN when nothing was fulfilled, CLOSED when everything was, IN_PROGRESS in between. */
+    /**
+     * Fulfils every remaining unit with {@code trackingNumber}, as fulfillmentCreate does: for a
+     * merchant fulfilling in the Shopify admin, or a create whose answer StoreSync never got.
+     */
+    public SimFulfillment fulfil(String trackingNumber) {
+        List<SimFulfillment.Line> lines = new java.util.ArrayList<>();
+        lineItems().stream().filter(l -> l.remainingQuantity() > 0)
+                .forEach(l -> lines.add(new SimFulfillment.Line(this, l, l.remainingQuantity())));
+        lines.forEach(l -> l.line().remainingQuantity(0));
+        SimFulfillment fulfillment = new SimFulfillment(shop.nextId(), order(), location(),
+                List.of(new SimFulfillment.TrackingInfo(trackingNumber, null, null)), lines, false, shop.now());
+        shop.add(fulfillment);
+        status(progressStatus());
+        return fulfillment;
+    }
+
     FulfillmentOrderStatus progressStatus() {
         int total = lineItems.stream().mapToInt(SimFulfillmentOrderLineItem::totalQuantity).sum();
         int remaining = remainingQuantity();
