@@ -1,5 +1,6 @@
 package dev.storesync.inventory;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -7,7 +8,10 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 
-/** Requests and views of the inventory admin API. */
+/**
+ * Requests and views of the inventory admin API. Views inside lists and pages are registered for
+ * reflection so the native image can serialize them.
+ */
 public final class InventoryDtos {
 
     static final String VARIANT_GID = "gid://shopify/ProductVariant/[0-9]+";
@@ -30,6 +34,7 @@ public final class InventoryDtos {
     }
 
     /** {@code status} is null until the partner's first sync. */
+    @RegisterForReflection
     public record PartnerView(long id, long shopId, String domain, String displayName, boolean active, String status,
             Instant lastSyncAt, String lastError, int itemsFailing, long activeMappings) {
     }
@@ -42,26 +47,32 @@ public final class InventoryDtos {
             @NotBlank @Pattern(regexp = ITEM_GID, message = "must be an InventoryItem GID") String ownerInventoryItemGid) {
     }
 
+    @RegisterForReflection
     public record MappingView(long id, long partnerId, String partnerVariantGid, String partnerInventoryItemGid,
             String sku, String ownerVariantGid, String ownerInventoryItemGid, boolean active, Instant createdAt) {
     }
 
     /** A page, newest or lowest id first as documented per endpoint; {@code nextCursor} null on the last. */
+    @RegisterForReflection
     public record Page<T>(List<T> items, String nextCursor) {
     }
 
     /** The answer to Sync Now: the run started now, or the one already running ({@code alreadyRunning}). */
+    @RegisterForReflection
     public record SyncAccepted(long runId, boolean alreadyRunning) {
     }
 
+    @RegisterForReflection
     public record RunSummary(long id, String trigger, Long partnerId, String outcome, Instant startedAt,
             Instant finishedAt, String error) {
     }
 
+    @RegisterForReflection
     public record RunPartner(long partnerId, String displayName, String status, int checked, int changed,
             int unchanged, int failed, long durationMs, String error) {
     }
 
+    @RegisterForReflection
     public record FailedItem(long partnerId, Long mappingId, String reason, String shopifyError) {
     }
 

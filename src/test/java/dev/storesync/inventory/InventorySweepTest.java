@@ -33,6 +33,8 @@ class InventorySweepTest {
     private static final String PARTNER_READ = "InventoryPartnerStock";
     private static final String OWNER_READ = "InventoryOwnerLevels";
     private static final String OWNER_WRITE = "InventorySetAvailable";
+    /** An owner item that is not stocked at the owner location. */
+    private static final int NOT_STOCKED = Integer.MIN_VALUE;
 
     @InjectShopifySimulator
     ShopifySimulator sim;
@@ -76,12 +78,14 @@ class InventorySweepTest {
                     .then().statusCode(201).extract().jsonPath().getLong("id");
         }
 
-        /** A mapped item: {@code partnerStock} at the partner, {@code ownerStock} at the owner. */
+        /** A mapped item: {@code partnerStock} at the partner, {@code ownerStock} (or {@link #NOT_STOCKED}) at the owner. */
         Partner item(int partnerStock, int ownerStock) {
             String sku = "SKU-" + items.size();
             SimInventoryItem item = shop.shop.addInventoryItem(sku).available(shop.shop.primaryLocation(), partnerStock);
-            SimInventoryItem ownerItem = owner.shop.addInventoryItem(sku + "-" + id)
-                    .available(owner.shop.primaryLocation(), ownerStock);
+            SimInventoryItem ownerItem = owner.shop.addInventoryItem(sku + "-" + id);
+            if (ownerStock != NOT_STOCKED) {
+                ownerItem.available(owner.shop.primaryLocation(), ownerStock);
+            }
             Map<String, Object> mapping = new HashMap<>();
             mapping.put("partnerId", id);
             mapping.put("partnerVariantGid", item.variant().id());
@@ -214,6 +218,24 @@ class InventorySweepTest {
 
         asAdmin().get("/admin/inventory/runs?partner=" + revoked.id + "&outcome=partial").then().statusCode(200)
                 .body("items.id", hasItem((int) run.getLong("id")));
+    }
+
+    @Test
+    void shouldRecordAnItemNotStockedAtTheOwnerLocationAsFailedAndSyncTheRest() {
+        Partner partner = new Partner("unstocked").item(6, 1).item(3, NOT_STOCKED);
+
+        JsonPath run = awaitRun(syncNow(""));
+
+        assertThat(run.getString("outcome")).isEqualTo("partial");
+        assertThat(partner.ownerStock(0)).isEqualTo(6);
+        assertThat(partnerRows(run).get(partner.id)).containsEntry("status", "warning").containsEntry("checked", 2)
+                .containsEntry("changed", 1).containsEntry("failed", 1);
+        assertThat(run.getString("failedItems[0].reason")).isEqualTo("not_stocked_at_owner_location");
+        long mappingId = asAdmin().get("/admin/inventory/mappings?partner=" + partner.id).then().statusCode(200)
+                .extract().jsonPath().getLong("items[1].id");
+        assertThat(run.getLong("failedItems[0].mappingId")).isEqualTo(mappingId);
+        asAdmin().get("/admin/inventory/partners/" + partner.id).then().statusCode(200)
+                .body("status", equalTo("warning")).body("itemsFailing", equalTo(1));
     }
 
     @Test
