@@ -3,6 +3,7 @@ package dev.storesync.inventory;
 import static dev.storesync.testing.Api.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -14,6 +15,8 @@ import dev.storesync.testing.ConnectedShop;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +41,9 @@ class InventorySweepTest {
 
     @InjectShopifySimulator
     ShopifySimulator sim;
+
+    @Inject
+    Pool pool;
 
     private ConnectedShop owner;
 
@@ -265,6 +271,23 @@ class InventorySweepTest {
         assertThat(partner.ownerStock(0)).isEqualTo(4);
         asAdmin().get("/admin/inventory/runs?trigger=partner_resync&limit=1").then().statusCode(200)
                 .body("items[0].id", equalTo((int) first));
+    }
+
+    @Test
+    void shouldAbandonARunWhoseReplicaStoppedAndStartANewOne() {
+        Partner partner = new Partner("aftercrash").item(5, 0);
+        long dead = pool.query("""
+                INSERT INTO inventory_sync_runs (trigger, started_at, heartbeat_at)
+                VALUES ('sync_now', now() - interval '2 hours', now() - interval '1 hour') RETURNING id""")
+                .execute().await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("id");
+
+        long next = syncNow("");
+
+        assertThat(next).isNotEqualTo(dead);
+        awaitRun(next);
+        assertThat(partner.ownerStock(0)).isEqualTo(5);
+        asAdmin().get("/admin/inventory/runs/" + dead).then().statusCode(200)
+                .body("outcome", equalTo("abandoned")).body("error", containsString("heartbeat"));
     }
 
     @Test
