@@ -62,7 +62,14 @@ class ShopifyGraphqlContractTest {
     static final Map<String, NewerField> NEWER_FIELDS = Map.of(
             "Customer.defaultEmailAddress", new NewerField("defaultEmailAddress: CustomerEmailAddress",
                     "added in 2025-04 (changelog 'Adding defaultEmailAddress field to Customer'); "
-                            + "Customer.email is deprecated in 2025-01 in its favour"));
+                            + "Customer.email is deprecated in 2025-01 in its favour"),
+            "InventoryQuantityInput.changeFromQuantity", new NewerField("changeFromQuantity: Int",
+                    "added in 2026-01; from 2026-04 every quantity of inventorySetQuantities must carry it "
+                            + "explicitly (changelog 2025-12-12, 'compare quantity' replaced); the inventory sweep "
+                            + "sends the owner's last-read value"),
+            "InventorySetQuantitiesUserErrorCode.CHANGE_FROM_QUANTITY_STALE", new NewerField(
+                    "CHANGE_FROM_QUANTITY_STALE", "added in 2026-04 with changeFromQuantity: the stored quantity "
+                            + "no longer equals changeFromQuantity; the inventory sweep re-reads and retries once"));
 
     record NewerField(String sdl, String why) {
     }
@@ -92,9 +99,19 @@ class ShopifyGraphqlContractTest {
         Map<String, List<String>> extensions = NEWER_FIELDS.entrySet().stream().collect(Collectors.groupingBy(
                 e -> e.getKey().substring(0, e.getKey().indexOf('.')),
                 Collectors.mapping(e -> e.getValue().sdl(), Collectors.toList())));
+        // A field of an object type, an input field, or an enum value: extend the 2025-01 type in kind.
         extensions.forEach((type, fields) -> registry.merge(new SchemaParser().parse(
-                "extend type " + type + " {\n" + String.join("\n", fields) + "\n}")));
+                "extend " + kindOf(registry, type) + " " + type + " {\n" + String.join("\n", fields) + "\n}")));
         shopify = UnExecutableSchemaGenerator.makeUnExecutableSchema(registry);
+    }
+
+    private static String kindOf(TypeDefinitionRegistry registry, String type) {
+        Object definition = registry.getType(type).orElseThrow(() -> new IllegalStateException(
+                "NEWER_FIELDS names " + type + ", which is not in the 2025-01 schema"));
+        if (definition instanceof graphql.language.InputObjectTypeDefinition) {
+            return "input";
+        }
+        return definition instanceof graphql.language.EnumTypeDefinition ? "enum" : "type";
     }
 
     static Path schemaFile() {

@@ -382,25 +382,93 @@ class ShopifySimulatorTest {
     }
 
     @Test
-    void shouldSetInventoryWithCompareAndSwap() throws Exception {
+    void shouldSetInventoryWithCompareAndSwapBefore202604() throws Exception {
         SimLocation location = shop.primaryLocation();
         SimInventoryItem item = shop.addInventoryItem("SKU-1").available(location, 5);
-        String mutation = "mutation SetInventory($input: InventorySetQuantitiesInput!) { inventorySetQuantities("
-                + "input: $input) { inventoryAdjustmentGroup { changes { name delta quantityAfterChange } } "
-                + "userErrors { code field message } } }";
         Map<String, Object> quantity = Map.of("inventoryItemId", item.id(), "locationId", location.id(),
                 "quantity", 8, "compareQuantity", 4);
 
-        JsonNode stale = graphql(mutation, Map.of("input", Map.of("name", "available", "reason", "correction",
-                "quantities", List.of(quantity))));
+        JsonNode stale = graphqlAt("2026-01", SET_INVENTORY, setAvailable(quantity));
         assertThat(stale.at("/data/inventorySetQuantities/userErrors/0/code").asText())
                 .isEqualTo("COMPARE_QUANTITY_STALE");
 
-        JsonNode set = graphql(mutation, Map.of("input", Map.of("name", "available", "reason", "correction",
-                "quantities", List.of(Map.of("inventoryItemId", item.id(), "locationId", location.id(),
-                        "quantity", 8, "compareQuantity", 5)))));
+        JsonNode set = graphqlAt("2026-01", SET_INVENTORY, setAvailable(Map.of("inventoryItemId", item.id(),
+                "locationId", location.id(), "quantity", 8, "compareQuantity", 5)));
         assertThat(set.at("/data/inventorySetQuantities/inventoryAdjustmentGroup/changes/0/delta").asInt()).isEqualTo(3);
         assertThat(item.available(location)).isEqualTo(8);
+    }
+
+    @Test
+    void shouldRequireChangeFromQuantityFrom202604() throws Exception {
+        SimLocation location = shop.primaryLocation();
+        SimInventoryItem item = shop.addInventoryItem("SKU-CF").available(location, 5);
+
+        JsonNode missing = graphql(SET_INVENTORY, setAvailable(Map.of("inventoryItemId", item.id(),
+                "locationId", location.id(), "quantity", 8, "compareQuantity", 5)));
+        assertThat(missing.at("/data/inventorySetQuantities/userErrors/0/field/3").asText())
+                .isEqualTo("changeFromQuantity");
+
+        JsonNode stale = graphql(SET_INVENTORY, setAvailable(Map.of("inventoryItemId", item.id(),
+                "locationId", location.id(), "quantity", 8, "changeFromQuantity", 4)));
+        assertThat(stale.at("/data/inventorySetQuantities/userErrors/0/code").asText())
+                .isEqualTo("CHANGE_FROM_QUANTITY_STALE");
+        assertThat(item.available(location)).isEqualTo(5);
+
+        JsonNode set = graphql(SET_INVENTORY, setAvailable(Map.of("inventoryItemId", item.id(),
+                "locationId", location.id(), "quantity", 8, "changeFromQuantity", 5)));
+        assertThat(set.at("/data/inventorySetQuantities/userErrors").size()).isZero();
+        assertThat(item.available(location)).isEqualTo(8);
+    }
+
+    @Test
+    void shouldReadVariantsAndLevelsThroughNodes() throws Exception {
+        SimLocation location = shop.primaryLocation();
+        SimInventoryItem item = shop.addInventoryItem("SKU-N").available(location, 7);
+        shop.addLocation("Second");
+        JsonNode variants = graphql("InventoryPartnerStock", Map.of("ids",
+                List.of(item.variant().id(), "gid://shopify/ProductVariant/999999999")));
+        assertThat(variants.at("/data/nodes/0/inventoryQuantity").asInt()).isEqualTo(7);
+        assertThat(variants.at("/data/nodes/0/inventoryItem/id").asText()).isEqualTo(item.id());
+        assertThat(variants.at("/data/nodes/1").isNull()).isTrue();
+
+        JsonNode levels = graphql("InventoryOwnerLevels", Map.of("ids", List.of(item.id()),
+                "locationId", location.id()));
+        assertThat(levels.at("/data/nodes/0/inventoryLevel/quantities/0/quantity").asInt()).isEqualTo(7);
+
+        List<String> tooMany = java.util.stream.IntStream.range(0, 251).mapToObj(i -> item.variant().id()).toList();
+        JsonNode refused = graphql("InventoryPartnerStock", Map.of("ids", tooMany));
+        assertThat(refused.at("/errors/0/message").asText()).contains("maximum allowed of 250");
+    }
+
+    @Test
+    void shouldRunAHookBeforeTheNextNamedOperation() throws Exception {
+        SimLocation location = shop.primaryLocation();
+        SimInventoryItem item = shop.addInventoryItem("SKU-H").available(location, 5);
+        shop.beforeNext("InventorySetAvailable", () -> item.available(location, 6));
+
+        JsonNode stale = graphql(document("InventorySetAvailable"), setAvailable(Map.of("inventoryItemId", item.id(),
+                "locationId", location.id(), "quantity", 9, "changeFromQuantity", 5)));
+
+        assertThat(stale.at("/data/inventorySetQuantities/userErrors/0/code").asText())
+                .isEqualTo("CHANGE_FROM_QUANTITY_STALE");
+        assertThat(item.available(location)).isEqualTo(6);
+    }
+
+    private static final String SET_INVENTORY = "mutation SetInventory($input: InventorySetQuantitiesInput!) { "
+            + "inventorySetQuantities(input: $input) { inventoryAdjustmentGroup { changes { name delta "
+            + "quantityAfterChange } } userErrors { code field message } } }";
+
+    private static Map<String, Object> setAvailable(Map<String, Object> quantity) {
+        return Map.of("input", Map.of("name", "available", "reason", "correction", "quantities", List.of(quantity)));
+    }
+
+    private JsonNode graphqlAt(String version, String query, Map<String, Object> variables) throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(sim.graphqlUrl(SHOP, version)))
+                .header("Content-Type", "application/json").header("X-Shopify-Access-Token", TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        Map.of("query", query, "variables", variables)))));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     // --- helpers ------------------------------------------------------------------------------

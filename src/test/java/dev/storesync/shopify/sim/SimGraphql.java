@@ -50,6 +50,9 @@ final class SimGraphql {
     static final String SHOP = "shop";
     static final String VERSION = "version";
 
+    /** Shopify's limit on every input array (nodes ids, inventory quantities, ...). */
+    static final int MAX_INPUT_SIZE = 250;
+
     private static GraphQLSchema schema;
 
     private final GraphQL graphql = GraphQL.newGraphQL(schema()).build();
@@ -140,6 +143,11 @@ final class SimGraphql {
             return SimResponse.json(200, Map.of("errors", List.of(error),
                     "extensions", costExtension(requested, null, bucket)));
         }
+        String operation = operationName != null ? operationName : cost.operation().getName();
+        Runnable hook = operation == null ? null : shop.takeHook(operation);
+        if (hook != null) {
+            hook.run();
+        }
         ExecutionResult result;
         synchronized (shop) {
             result = graphql.execute(ExecutionInput.newExecutionInput().query(query).operationName(operationName)
@@ -186,6 +194,19 @@ final class SimGraphql {
                         .dataFetcher("location", env -> env.getArgument("id") == null ? shop(env).primaryLocation()
                                 : shop(env).location(env.getArgument("id")))
                         .dataFetcher("locations", env -> page(shop(env).locations(), env))
+                        .dataFetcher("nodes", env -> {
+                            List<String> ids = env.getArgument("ids");
+                            if (ids.size() > MAX_INPUT_SIZE) {
+                                return DataFetcherResult.newResult().error(GraphqlErrorBuilder.newError(env)
+                                        .message("The input array size of " + ids.size()
+                                                + " is greater than the maximum allowed of " + MAX_INPUT_SIZE + ".")
+                                        .extensions(Map.of("code", "MAX_INPUT_SIZE_EXCEEDED")).build()).build();
+                            }
+                            SimShop shop = shop(env);
+                            List<Object> nodes = new ArrayList<>();
+                            ids.forEach(id -> nodes.add(shop.node(id)));
+                            return nodes;
+                        })
                         .dataFetcher("inventoryItem", env -> {
                             String id = env.getArgument("id");
                             return shop(env).inventoryItems().stream().filter(i -> i.id().equals(id)).findFirst()

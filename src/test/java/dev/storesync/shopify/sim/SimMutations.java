@@ -20,6 +20,9 @@ final class SimMutations {
             "ORDERS_EDITED", "ORDERS_FULFILLED", "ORDERS_PAID", "ORDERS_PARTIALLY_FULFILLED", "FULFILLMENTS_CREATE",
             "FULFILLMENTS_UPDATE", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE", "CUSTOMERS_DELETE");
 
+    /** The first API version that requires changeFromQuantity on every inventory quantity. */
+    static final String CHANGE_FROM_REQUIRED_SINCE = "2026-04";
+
     private static final Set<String> INVENTORY_REASONS = Set.of("correction", "cycle_count_available", "damaged",
             "movement_created", "movement_updated", "movement_received", "movement_canceled", "other", "promotion",
             "quality_control", "received", "reservation_created", "reservation_deleted", "reservation_updated",
@@ -229,13 +232,21 @@ final class SimMutations {
     // --- Inventory ----------------------------------------------------------------------------
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> inventorySetQuantities(DataFetchingEnvironment env) {
+    Object inventorySetQuantities(DataFetchingEnvironment env) {
         SimShop shop = SimGraphql.shop(env);
         Map<String, Object> input = env.getArgument("input");
         String name = (String) input.get("name");
         String reason = (String) input.get("reason");
         boolean ignoreCompare = Boolean.TRUE.equals(input.get("ignoreCompareQuantity"));
+        // From 2026-04 every quantity must carry changeFromQuantity explicitly (null skips the check);
+        // once present, in any version, compareQuantity and ignoreCompareQuantity are ignored.
+        String version = env.getGraphQlContext().get(SimGraphql.VERSION);
+        boolean changeFromRequired = version != null && version.compareTo(CHANGE_FROM_REQUIRED_SINCE) >= 0;
         List<Map<String, Object>> quantities = (List<Map<String, Object>>) input.get("quantities");
+        if (quantities.size() > SimGraphql.MAX_INPUT_SIZE) {
+            return SimGraphql.error(env, "The input array size of " + quantities.size()
+                    + " is greater than the maximum allowed of " + SimGraphql.MAX_INPUT_SIZE + ".");
+        }
         List<Map<String, Object>> errors = new ArrayList<>();
         if (!name.equals("available") && !name.equals("on_hand")) {
             errors.add(codedError("INVALID_NAME", "The quantity name must be either 'available' or 'on_hand'.",
@@ -273,6 +284,19 @@ final class SimMutations {
             } else if (quantity > 1_000_000_000) {
                 errors.add(codedError("INVALID_QUANTITY_TOO_HIGH", "The quantity can't be higher than 1,000,000,000.",
                         "input", "quantities", index, "quantity"));
+            } else if (changeFromRequired && !q.containsKey("changeFromQuantity")) {
+                errors.add(codedError("COMPARE_QUANTITY_REQUIRED",
+                        "The changeFromQuantity argument must be given to each quantity (null skips the check).",
+                        "input", "quantities", index, "changeFromQuantity"));
+            } else if (q.containsKey("changeFromQuantity")) {
+                Integer from = (Integer) q.get("changeFromQuantity");
+                if (from != null && from != item.level(location).quantity(name)) {
+                    errors.add(codedError("CHANGE_FROM_QUANTITY_STALE",
+                            "The changeFromQuantity value does not match the current quantity.", "input",
+                            "quantities", index, "changeFromQuantity"));
+                } else {
+                    levels.add(item.level(location));
+                }
             } else if (!ignoreCompare && q.get("compareQuantity") == null) {
                 errors.add(codedError("COMPARE_QUANTITY_REQUIRED",
                         "The compareQuantity argument must be given to each quantity or ignored using "

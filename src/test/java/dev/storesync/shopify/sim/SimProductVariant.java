@@ -21,6 +21,11 @@ public final class SimProductVariant {
         return "Default Title";
     }
 
+    /** Shopify's total {@code available} over every location the item is stocked at. */
+    public Integer inventoryQuantity() {
+        return inventoryItem.inventoryLevels().stream().mapToInt(SimInventoryItem.Level::available).sum();
+    }
+
     public SimInventoryItem inventoryItem() {
         return inventoryItem;
     }

@@ -37,6 +37,10 @@ public final class SimShop {
     private boolean protectedCustomerDataApproved = true;
     private boolean refreshGrace = true;
     private SimDeliveryProfile defaultDeliveryProfile;
+    private final List<Hook> hooks = new ArrayList<>();
+
+    private record Hook(String operation, Runnable action) {
+    }
 
     SimShop(ShopifySimulator simulator, String domain, String accessToken) {
         this.simulator = simulator;
@@ -284,6 +288,58 @@ public final class SimShop {
 
     public synchronized List<SimInventoryItem> inventoryItems() {
         return List.copyOf(inventoryItems.values());
+    }
+
+    /** The variant of an inventory item by its GID ({@code gid://shopify/ProductVariant/<item id>}). */
+    public synchronized SimProductVariant variant(String gid) {
+        String prefix = "gid://shopify/ProductVariant/";
+        if (gid == null || !gid.startsWith(prefix)) {
+            return null;
+        }
+        SimInventoryItem item = inventoryItems.get("gid://shopify/InventoryItem/" + gid.substring(prefix.length()));
+        return item == null ? null : item.variant();
+    }
+
+    /** Any object of the shop by GID, for {@code nodes(ids:)}; null when there is none. */
+    synchronized Object node(String gid) {
+        if (gid == null) {
+            return null;
+        }
+        if (gid.startsWith("gid://shopify/ProductVariant/")) {
+            return variant(gid);
+        }
+        Object found = inventoryItems.get(gid);
+        if (found == null) {
+            found = location(gid);
+        }
+        if (found == null) {
+            found = orders.get(gid);
+        }
+        if (found == null) {
+            found = fulfillmentOrders.get(gid);
+        }
+        return found != null ? found : fulfillments.get(gid);
+    }
+
+    // --- Hooks --------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code action} once, just before the next GraphQL request of {@code operation} is executed,
+     * outside the shop's lock: it may change the shop (a concurrent edit between a read and a write)
+     * or block until the test lets the request go on.
+     */
+    public synchronized SimShop beforeNext(String operation, Runnable action) {
+        hooks.add(new Hook(operation, action));
+        return this;
+    }
+
+    synchronized Runnable takeHook(String operation) {
+        for (int i = 0; i < hooks.size(); i++) {
+            if (hooks.get(i).operation().equals(operation)) {
+                return hooks.remove(i).action();
+            }
+        }
+        return null;
     }
 
     // --- Webhooks -----------------------------------------------------------------------------

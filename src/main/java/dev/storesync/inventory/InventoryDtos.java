@@ -1,0 +1,82 @@
+package dev.storesync.inventory;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Requests and views of the inventory admin API. Views inside lists and pages are registered for
+ * reflection so the native image can serialize them.
+ */
+public final class InventoryDtos {
+
+    static final String VARIANT_GID = "gid://shopify/ProductVariant/[0-9]+";
+    static final String ITEM_GID = "gid://shopify/InventoryItem/[0-9]+";
+    static final String LOCATION_GID = "gid://shopify/Location/[0-9]+";
+
+    private InventoryDtos() {
+    }
+
+    /** Makes a connected shop the owner store; without a location its primary location is used. */
+    public record OwnerRequest(@NotNull Long shopId,
+            @Pattern(regexp = LOCATION_GID, message = "must be a Location GID") String locationGid) {
+    }
+
+    /** {@code locationGid} is null until set or read from Shopify (at the first run). */
+    public record OwnerView(long shopId, String domain, String locationGid) {
+    }
+
+    public record PartnerRequest(@NotNull Long shopId, @NotBlank @Size(max = 200) String displayName) {
+    }
+
+    /** {@code status} is null until the partner's first sync. */
+    @RegisterForReflection
+    public record PartnerView(long id, long shopId, String domain, String displayName, boolean active, String status,
+            Instant lastSyncAt, String lastError, int itemsFailing, long activeMappings) {
+    }
+
+    public record MappingRequest(@NotNull Long partnerId,
+            @NotBlank @Pattern(regexp = VARIANT_GID, message = "must be a ProductVariant GID") String partnerVariantGid,
+            @NotBlank @Pattern(regexp = ITEM_GID, message = "must be an InventoryItem GID") String partnerInventoryItemGid,
+            @Size(max = 255) String sku,
+            @NotBlank @Pattern(regexp = VARIANT_GID, message = "must be a ProductVariant GID") String ownerVariantGid,
+            @NotBlank @Pattern(regexp = ITEM_GID, message = "must be an InventoryItem GID") String ownerInventoryItemGid) {
+    }
+
+    @RegisterForReflection
+    public record MappingView(long id, long partnerId, String partnerVariantGid, String partnerInventoryItemGid,
+            String sku, String ownerVariantGid, String ownerInventoryItemGid, boolean active, Instant createdAt) {
+    }
+
+    /** A page, newest or lowest id first as documented per endpoint; {@code nextCursor} null on the last. */
+    @RegisterForReflection
+    public record Page<T>(List<T> items, String nextCursor) {
+    }
+
+    /** The answer to Sync Now: the run started now, or the one already running ({@code alreadyRunning}). */
+    @RegisterForReflection
+    public record SyncAccepted(long runId, boolean alreadyRunning) {
+    }
+
+    @RegisterForReflection
+    public record RunSummary(long id, String trigger, Long partnerId, String outcome, Instant startedAt,
+            Instant finishedAt, String error) {
+    }
+
+    @RegisterForReflection
+    public record RunPartner(long partnerId, String displayName, String status, int checked, int changed,
+            int unchanged, int failed, long durationMs, String error) {
+    }
+
+    @RegisterForReflection
+    public record FailedItem(long partnerId, Long mappingId, String reason, String shopifyError) {
+    }
+
+    public record RunDetail(long id, String trigger, Long partnerId, String outcome, Instant startedAt,
+            Instant finishedAt, String error, List<RunPartner> partners, List<FailedItem> failedItems) {
+    }
+}
