@@ -5,7 +5,6 @@ import static dev.storesync.testing.Api.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 
 import dev.storesync.shipments.FulfillmentConfig;
 import dev.storesync.shopify.sim.InjectShopifySimulator;
@@ -13,6 +12,7 @@ import dev.storesync.shopify.sim.ShopifySimulator;
 import dev.storesync.shopify.sim.SimOrder;
 import dev.storesync.testing.Api;
 import dev.storesync.testing.ConnectedShop;
+import dev.storesync.testing.Orders;
 import dev.storesync.testing.SignedWebhooks;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -81,7 +81,10 @@ class OrderListTest {
         // A newer version with the same financial status changes nothing in the timeline.
         JsonObject same = ConnectedShop.payload(order, order.updatedAt().plusSeconds(120)).put("financial_status", "refunded")
                 .put("note", "touched");
-        SignedWebhooks.delivery("orders/updated", store.domain, same.encode()).post().then().statusCode(200);
+        SignedWebhooks.Delivery touched = SignedWebhooks.delivery("orders/updated", store.domain, same.encode());
+        touched.post().then().statusCode(200);
+        Orders.awaitProcessed(store.domain, touched.webhookId());
+        awaitEvents(order.id(), List.of("financial_status_changed", "order_imported"));
 
         long shipmentId = as(vendorKey).body(Map.of("lines", List.of(Map.of("lineItemId", lineId, "quantity", 2)),
                 "trackingNumber", "TL-1001", "carrier", "Yamato", "trackingUrl", "https://track.example/TL-1001"))
@@ -171,6 +174,12 @@ class OrderListTest {
                 .getInt("syncRetryCount") >= 1);
         order.cancel("customer");
         store.sendOrder("orders/cancelled", order, order.updatedAt());
+        awaitEvents(order.id(), List.of("shipment_sync_cancelled", "order_cancelled", "shipment_registered", "order_imported"));
+        // A later version of the cancelled order is no second cancellation.
+        SignedWebhooks.Delivery again = SignedWebhooks.delivery("orders/updated", store.domain,
+                ConnectedShop.payload(order, order.updatedAt().plusSeconds(60)).encode());
+        again.post().then().statusCode(200);
+        Orders.awaitProcessed(store.domain, again.webhookId());
         awaitEvents(order.id(), List.of("shipment_sync_cancelled", "order_cancelled", "shipment_registered", "order_imported"));
         list(Map.of("status", "cancelled")).body("orders.size()", equalTo(1))
                 .body("orders[0].fulfillmentStatus", equalTo("cancelled")).body("orders[0].priority", equalTo("normal"));
