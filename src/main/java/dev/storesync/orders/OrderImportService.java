@@ -1,12 +1,17 @@
 package dev.storesync.orders;
 
+import dev.storesync.operations.orders.OrderEvents;
 import dev.storesync.shipments.ShipmentRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Keeps our copy of a shop's orders: applies snapshots newer than what is stored (an older or
@@ -28,14 +33,43 @@ public class OrderImportService {
     }
 
     public Uni<Outcome> apply(long shopId, OrderSnapshot snapshot) {
-        return pool.withTransaction(c -> OrderRepository.upsertOrder(c, shopId, snapshot).chain(orderId -> {
-            if (orderId == null) {
-                return Uni.createFrom().item(Outcome.STALE);
-            }
-            return OrderRepository.upsertLines(c, orderId, snapshot.lines())
-                    .chain(() -> snapshot.cancelledAt() == null ? Uni.createFrom().voidItem() : stopSyncs(c, orderId))
-                    .replaceWith(Outcome.APPLIED);
-        })).invoke(outcome -> Log.debugf("Order %s (%s): %s", snapshot.name(), snapshot.gid(), outcome));
+        return pool.withTransaction(c -> OrderRepository.lockPrevious(c, shopId, snapshot.shopifyId())
+                .chain(previous -> OrderRepository.upsertOrder(c, shopId, snapshot).chain(upserted -> {
+                    if (upserted == null) {
+                        return Uni.createFrom().item(Outcome.STALE);
+                    }
+                    return OrderRepository.upsertLines(c, upserted.id(), snapshot.lines())
+                            .chain(() -> recordEvents(c, upserted, previous, snapshot))
+                            .chain(() -> snapshot.cancelledAt() == null ? Uni.createFrom().voidItem()
+                                    : stopSyncs(c, upserted.id()))
+                            .replaceWith(Outcome.APPLIED);
+                }))).invoke(outcome -> Log.debugf("Order %s (%s): %s", snapshot.name(), snapshot.gid(), outcome));
+    }
+
+    /** Timeline entries for what this version changed; none for a version that changed neither. */
+    private static Uni<Void> recordEvents(SqlConnection c, OrderRepository.Upserted upserted,
+            OrderRepository.Previous previous, OrderSnapshot s) {
+        List<Uni<Void>> writes = new ArrayList<>();
+        boolean cancelledNow = s.cancelledAt() != null;
+        if (upserted.inserted()) {
+            writes.add(OrderEvents.record(c, upserted.id(), OrderEvents.ORDER_IMPORTED, new JsonObject()
+                    .put("name", s.name()).put("financialStatus", s.financialStatus())
+                    .put("fulfillmentStatus", s.fulfillmentStatus())));
+        } else if (previous != null && !Objects.equals(previous.financialStatus(), s.financialStatus())) {
+            writes.add(OrderEvents.record(c, upserted.id(), OrderEvents.FINANCIAL_STATUS_CHANGED,
+                    new JsonObject().put("from", previous.financialStatus()).put("to", s.financialStatus())));
+        }
+        // previous is null (and the row not inserted by us) only when a concurrent import inserted it:
+        // that import wrote the events of this version.
+        if (cancelledNow && (upserted.inserted() || previous != null && !previous.cancelled())) {
+            writes.add(OrderEvents.record(c, upserted.id(), OrderEvents.ORDER_CANCELLED,
+                    new JsonObject().put("reason", s.cancelReason()).put("cancelledAt", s.cancelledAt().toString())));
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Uni<Void> write : writes) {
+            chain = chain.chain(() -> write);
+        }
+        return chain;
     }
 
     /** Deletes the order, its lines, shipments, shipment lines and sync history (cascading, one statement). */

@@ -2,6 +2,7 @@ package dev.storesync.orders;
 
 import dev.storesync.kernel.SqlTimes;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class OrderRepository {
                 customer_email = EXCLUDED.customer_email, updated_at = now()
             WHERE (orders.shopify_updated_at, orders.shopify_observed_at)
                 < (EXCLUDED.shopify_updated_at, EXCLUDED.shopify_observed_at)
-            RETURNING id""";
+            RETURNING id, xmax = 0 AS inserted""";
 
     private static final String UPSERT_LINE = """
             INSERT INTO order_line_items (order_id, shopify_id, gid, sku, title, variant_title, variant_id, shopify_vendor,
@@ -48,13 +49,40 @@ final class OrderRepository {
                 ordered_quantity = EXCLUDED.ordered_quantity, requires_shipping = EXCLUDED.requires_shipping,
                 fulfillable_quantity = COALESCE(EXCLUDED.fulfillable_quantity, order_line_items.fulfillable_quantity)""";
 
-    static Uni<Long> upsertOrder(SqlConnection c, long shopId, OrderSnapshot s) {
+    /** The stored order's values that the timeline reports changes of. */
+    record Previous(String financialStatus, boolean cancelled) {
+    }
+
+    /** The order's row as stored, locked until the transaction ends; null when there is none yet. */
+    static Uni<Previous> lockPrevious(SqlConnection c, long shopId, long shopifyId) {
+        return c.preparedQuery("SELECT financial_status, cancelled_at FROM orders WHERE shop_id = $1 AND shopify_id = $2 FOR UPDATE")
+                .execute(Tuple.of(shopId, shopifyId)).map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new Previous(r.getString("financial_status"), r.getValue("cancelled_at") != null);
+                });
+    }
+
+    /** An applied upsert: the order's id, and whether it was inserted (not updated). */
+    record Upserted(long id, boolean inserted) {
+    }
+
+    /** Applies the snapshot; null when the stored version is as new or newer. */
+    static Uni<Upserted> upsertOrder(SqlConnection c, long shopId, OrderSnapshot s) {
         Tuple t = Tuple.tuple().addLong(shopId).addLong(s.shopifyId()).addString(s.gid()).addString(s.name())
                 .addValue(SqlTimes.timestamptz(s.createdAt())).addValue(SqlTimes.timestamptz(s.updatedAt())).addValue(SqlTimes.timestamptz(s.cancelledAt()))
                 .addString(s.cancelReason()).addString(s.financialStatus()).addString(s.fulfillmentStatus())
                 .addString(s.customerName()).addString(s.customerEmail()).addValue(SqlTimes.timestamptz(s.observedAt()));
         return c.preparedQuery(UPSERT_ORDER).execute(t)
-                .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong("id"));
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new Upserted(r.getLong("id"), r.getBoolean("inserted"));
+                });
     }
 
     static Uni<Void> upsertLines(SqlConnection c, long orderId, List<OrderSnapshot.Line> lines) {

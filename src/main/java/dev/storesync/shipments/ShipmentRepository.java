@@ -1,6 +1,9 @@
 package dev.storesync.shipments;
 
+import dev.storesync.operations.orders.OrderEvents;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -182,7 +185,7 @@ public class ShipmentRepository {
     /** Marks the claimed shipment synced with its fulfillments; false when the claim was lost or it was cancelled. */
     public Uni<Boolean> markSynced(Claim claim, List<String> fulfillmentIds, Set<String> fulfillmentOrderIds,
             Outcome outcome) {
-        return pool.withTransaction(c -> c.preparedQuery("""
+        return pool.withTransaction(c -> lockOrderForOutcome(c, claim.orderId()).chain(() -> c.preparedQuery("""
                 UPDATE shipments SET sync_status = 'synced', synced_at = now(), sync_retry_count = 0,
                        sync_transient_count = 0, sync_create_unconfirmed = FALSE, sync_pending_until = NULL, sync_claimed_until = NULL,
                        shopify_fulfillment_ids = $3, shopify_fulfillment_order_ids = $4, last_error_code = NULL,
@@ -191,19 +194,28 @@ public class ShipmentRepository {
                 .execute(Tuple.of(claim.shipmentId(), claim.token(), fulfillmentIds.toArray(String[]::new),
                         fulfillmentOrderIds.toArray(String[]::new)))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : recordAttempt(c, claim.shipmentId(), outcome, null).replaceWith(true)));
+                        : recordAttempt(c, claim.shipmentId(), outcome, null)
+                                .chain(() -> OrderEvents.record(c, claim.orderId(), OrderEvents.SHIPMENT_SYNCED,
+                                        new JsonObject().put("shipmentId", claim.shipmentId())
+                                                .put("fulfillmentIds", new JsonArray(List.copyOf(fulfillmentIds)))))
+                                .replaceWith(true))));
     }
 
     /** Ends the claimed shipment's sync as {@code failed} (an operator must act) or {@code cancelled} (order cancelled). */
     public Uni<Boolean> finish(Claim claim, String syncStatus, Outcome outcome) {
-        return pool.withTransaction(c -> c.preparedQuery("""
+        return pool.withTransaction(c -> lockOrderForOutcome(c, claim.orderId()).chain(() -> c.preparedQuery("""
                 UPDATE shipments SET sync_status = $3, sync_pending_until = NULL, sync_claimed_until = NULL,
                        last_retry_at = now(), last_error_code = $4, last_error_message = $5,
                        last_error_message_ja = $6, updated_at = now()
                 WHERE id = $1 AND """ + HELD)
                 .execute(Tuple.of(claim.shipmentId(), claim.token(), syncStatus, outcome.code(), outcome.en(), outcome.ja()))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : recordAttempt(c, claim.shipmentId(), outcome, null).replaceWith(true)));
+                        : recordAttempt(c, claim.shipmentId(), outcome, null)
+                                .chain(() -> OrderEvents.record(c, claim.orderId(), "failed".equals(syncStatus)
+                                        ? OrderEvents.SHIPMENT_SYNC_FAILED : OrderEvents.SHIPMENT_SYNC_CANCELLED,
+                                        new JsonObject().put("shipmentId", claim.shipmentId()).put("code", outcome.code())
+                                                .put("message", outcome.en())))
+                                .replaceWith(true))));
     }
 
     /** Whether the shipment has been cancelled (by a vendor or operator). */
@@ -266,14 +278,20 @@ public class ShipmentRepository {
      * cancelled already. The claim is dropped, so an in-flight worker writes nothing afterwards.
      */
     public Uni<Boolean> cancel(long id, List<String> fulfillmentIds) {
-        return pool.withTransaction(c -> c.preparedQuery("""
+        return pool.withTransaction(c -> c.preparedQuery(
+                "SELECT o.id FROM orders o JOIN shipments s ON s.order_id = o.id WHERE s.id = $1 FOR NO KEY UPDATE OF o")
+                .execute(Tuple.of(id)).chain(() -> c.preparedQuery("""
                 UPDATE shipments SET status = 'cancelled', cancelled_at = now(), sync_pending_until = NULL,
                        sync_status = 'cancelled', sync_claim_token = NULL, sync_claimed_until = NULL, updated_at = now()
-                WHERE id = $1 AND status = 'shipped' AND shopify_fulfillment_ids = $2 RETURNING id""")
-                .execute(Tuple.of(id, fulfillmentIds.toArray(String[]::new)))
+                WHERE id = $1 AND status = 'shipped' AND shopify_fulfillment_ids = $2 RETURNING id, order_id""")
+                .execute(Tuple.of(id, fulfillmentIds.toArray(String[]::new))))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
                         : recordAttempt(c, id, new Outcome("cancelled", null, "Shipment cancelled (back to unshipped).",
-                                "未発送に戻しました。"), null).replaceWith(true)));
+                                "未発送に戻しました。"), null)
+                                .chain(() -> OrderEvents.record(c, rows.iterator().next().getLong("order_id"),
+                                        OrderEvents.SHIPMENT_CANCELLED, new JsonObject().put("shipmentId", id)
+                                                .put("fulfillmentIds", new JsonArray(List.copyOf(fulfillmentIds)))))
+                                .replaceWith(true)));
     }
 
     /** Clears the "fulfillment still live" flag of a cancelled shipment once Shopify cancelled them all. */
@@ -337,7 +355,13 @@ public class ShipmentRepository {
                            last_error_code = 'order_cancelled', last_error_message = 'The order was cancelled in Shopify.',
                            last_error_message_ja = 'Shopifyで注文がキャンセルされました。', updated_at = now()
                     WHERE order_id = $1 AND status = 'shipped' AND sync_status = 'pending'
-                      AND (sync_claimed_until IS NULL OR sync_claimed_until < now()) RETURNING id)
+                      AND (sync_claimed_until IS NULL OR sync_claimed_until < now()) RETURNING id, order_id),
+                events AS (
+                    INSERT INTO order_events (order_id, event, details)
+                    SELECT order_id, 'shipment_sync_cancelled',
+                           jsonb_build_object('shipmentId', id, 'code', 'order_cancelled',
+                                              'message', 'The order was cancelled in Shopify; sync stopped.')
+                    FROM stopped)
                 INSERT INTO shipment_sync_attempts (shipment_id, outcome, error_code, message, message_ja)
                 SELECT id, 'cancelled', 'order_cancelled', 'The order was cancelled in Shopify; sync stopped.',
                        'Shopifyで注文がキャンセルされたため同期を停止しました。' FROM stopped""")
@@ -438,6 +462,13 @@ public class ShipmentRepository {
                     Row row = rows.iterator().next();
                     return row.getBoolean("found") ? row.getInteger("requeued") : null;
                 });
+    }
+
+    // A sync outcome changes the order's maintained facts (trigger order_ops_refresh), so it locks the
+    // order first: the same order as an order import (order, then its shipments), never the reverse.
+    private static Uni<Void> lockOrderForOutcome(SqlClient c, long orderId) {
+        return c.preparedQuery("SELECT id FROM orders WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(orderId))
+                .replaceWithVoid();
     }
 
     /** Appends one entry to a shipment's sync history. */

@@ -2,10 +2,12 @@ package dev.storesync.shipments;
 
 import dev.storesync.kernel.Problem;
 import dev.storesync.kernel.ProblemException;
+import dev.storesync.operations.orders.OrderEvents;
 import dev.storesync.shipments.sync.Carriers;
 import dev.storesync.shipments.sync.ShipmentSyncWorker;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -126,7 +128,10 @@ public class ShipmentService {
                             request.trackingNumber().trim(), blankToNull(request.carrier()),
                             Carriers.trackingCompany(request.carrier()), blankToNull(request.trackingUrl()),
                             Boolean.TRUE.equals(request.notifyCustomer()), who.principal(), key, fingerprint,
-                            request.lines()));
+                            request.lines()))
+                            .call(id -> OrderEvents.record(c, orderId, OrderEvents.SHIPMENT_REGISTERED, new JsonObject()
+                                    .put("shipmentId", id).put("trackingNumber", request.trackingNumber().trim())
+                                    .put("carrier", blankToNull(request.carrier())).put("by", who.principal())));
                 })
                 .chain(id -> ShipmentViews.load(c, "s.id = $1", "", Tuple.of(id), false)).map(list -> list.get(0));
     }
