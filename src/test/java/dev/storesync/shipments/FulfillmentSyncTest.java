@@ -12,9 +12,9 @@ import dev.storesync.shopify.sim.InjectShopifySimulator;
 import dev.storesync.shopify.sim.ShopifySimulator;
 import dev.storesync.shopify.sim.SimFulfillment;
 import dev.storesync.shopify.sim.SimOrder;
-import dev.storesync.testing.Api;
 import dev.storesync.testing.ConnectedShop;
 import dev.storesync.testing.SignedWebhooks;
+import dev.storesync.testing.Vendors;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -64,10 +64,9 @@ class FulfillmentSyncTest {
     @BeforeEach
     void connect() {
         store = ConnectedShop.connect(sim, "sync");
-        vendorName = "Kyoto Ceramics " + UUID.randomUUID().toString().substring(0, 6);
-        long vendorId = asAdmin().body(Map.of("name", vendorName)).post("/admin/vendors").then().statusCode(201)
-                .extract().jsonPath().getLong("id");
-        vendorKey = Api.newKey("vendor", vendorId);
+        Vendors.Vendor vendor = Vendors.create("Kyoto Ceramics");
+        vendorName = vendor.name();
+        vendorKey = vendor.key();
     }
 
     private long register(long orderId, long lineId, int quantity, String tracking) {

@@ -12,9 +12,9 @@ import dev.storesync.shopify.sim.ShopifySimulator;
 import dev.storesync.shopify.sim.SimFulfillment;
 import dev.storesync.shopify.sim.SimLineItem;
 import dev.storesync.shopify.sim.SimOrder;
-import dev.storesync.testing.Api;
 import dev.storesync.testing.ConnectedShop;
 import dev.storesync.testing.SignedWebhooks;
+import dev.storesync.testing.Vendors;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -66,10 +66,9 @@ class ShipmentCancelAndLimitsTest {
     @BeforeEach
     void connect() {
         store = ConnectedShop.connect(sim, "cancel");
-        vendorName = "Nara Lacquer " + UUID.randomUUID().toString().substring(0, 6);
-        long vendorId = asAdmin().body(Map.of("name", vendorName)).post("/admin/vendors").then().statusCode(201)
-                .extract().jsonPath().getLong("id");
-        vendorKey = Api.newKey("vendor", vendorId);
+        Vendors.Vendor vendor = Vendors.create("Nara Lacquer");
+        vendorName = vendor.name();
+        vendorKey = vendor.key();
     }
 
     private long register(long orderId, Map<Long, Integer> quantities) {

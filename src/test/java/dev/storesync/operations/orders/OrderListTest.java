@@ -14,6 +14,7 @@ import dev.storesync.testing.Api;
 import dev.storesync.testing.ConnectedShop;
 import dev.storesync.testing.Orders;
 import dev.storesync.testing.SignedWebhooks;
+import dev.storesync.testing.Vendors;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,10 +61,9 @@ class OrderListTest {
     @BeforeEach
     void connect() {
         store = ConnectedShop.connect(sim, "dash");
-        vendorName = "Arita Porcelain " + UUID.randomUUID().toString().substring(0, 6);
-        long vendorId = asAdmin().body(Map.of("name", vendorName)).post("/admin/vendors").then().statusCode(201)
-                .extract().jsonPath().getLong("id");
-        vendorKey = Api.newKey("vendor", vendorId);
+        Vendors.Vendor vendor = Vendors.create("Arita Porcelain");
+        vendorName = vendor.name();
+        vendorKey = vendor.key();
     }
 
     // --- timeline -----------------------------------------------------------------------------------
