@@ -34,6 +34,10 @@ public class ShipmentRepository {
     /** The guard of every sync outcome: still shipped, still pending, still this worker's claim. */
     static final String HELD = " status = 'shipped' AND sync_status = 'pending' AND sync_claim_token = $2";
 
+    /** The transition back to pending, due now, with fresh counters (manual retries). */
+    private static final String REQUEUE = "sync_status = 'pending', sync_pending_until = now(), sync_retry_count = 0,"
+            + " sync_transient_count = 0, updated_at = now()";
+
     private static final String CLAIM = """
             WITH due AS (
                 SELECT s.id FROM shipments s
@@ -312,19 +316,15 @@ public class ShipmentRepository {
 
     /** Makes a failed or pending shipment due now with fresh counters; false when it is neither. */
     public Uni<Boolean> requeue(long id) {
-        return pool.preparedQuery("""
-                UPDATE shipments SET sync_status = 'pending', sync_pending_until = now(), sync_nudged_at = now(),
-                       sync_retry_count = 0, sync_transient_count = 0, updated_at = now()
-                WHERE id = $1 AND status = 'shipped' AND sync_status IN ('failed', 'pending') RETURNING id""")
+        return pool.preparedQuery("UPDATE shipments SET " + REQUEUE + ", sync_nudged_at = now()"
+                + " WHERE id = $1 AND status = 'shipped' AND sync_status IN ('failed', 'pending') RETURNING id")
                 .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
     }
 
     /** Makes every failed shipment of a vendor and/or an order due now; returns how many. */
     public Uni<Integer> requeueFailed(Long vendorId, Long orderId) {
-        return pool.preparedQuery("""
-                UPDATE shipments SET sync_status = 'pending', sync_pending_until = now(), sync_retry_count = 0,
-                       sync_transient_count = 0, updated_at = now()
-                WHERE status = 'shipped' AND sync_status = 'failed'
+        return pool.preparedQuery("UPDATE shipments SET " + REQUEUE + " " + """
+                 WHERE status = 'shipped' AND sync_status = 'failed'
                   AND ($1::bigint IS NULL OR vendor_id = $1) AND ($2::bigint IS NULL OR order_id = $2)""")
                 .execute(Tuple.of(vendorId, orderId)).map(rows -> rows.rowCount());
     }
@@ -450,11 +450,8 @@ public class ShipmentRepository {
 
     /** Makes every failed shipment of an import due now; null when there is no such import. */
     public Uni<Integer> requeueFailedOfImport(long importId) {
-        return pool.preparedQuery("""
-                WITH requeued AS (
-                    UPDATE shipments SET sync_status = 'pending', sync_pending_until = now(), sync_retry_count = 0,
-                           sync_transient_count = 0, updated_at = now()
-                    WHERE import_id = $1 AND status = 'shipped' AND sync_status = 'failed'
+        return pool.preparedQuery("WITH requeued AS (UPDATE shipments SET " + REQUEUE + " " + """
+                 WHERE import_id = $1 AND status = 'shipped' AND sync_status = 'failed'
                     RETURNING 1)
                 SELECT EXISTS (SELECT 1 FROM shipment_imports WHERE id = $1) AS found,
                        (SELECT count(*) FROM requeued)::int AS requeued""")
