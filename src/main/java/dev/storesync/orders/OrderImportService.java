@@ -1,5 +1,6 @@
 package dev.storesync.orders;
 
+import dev.storesync.operations.alerts.OrderAlerts;
 import dev.storesync.operations.orders.OrderEvents;
 import dev.storesync.shipments.ShipmentRepository;
 import io.quarkus.logging.Log;
@@ -32,7 +33,20 @@ public class OrderImportService {
         this.pool = pool;
     }
 
+    /** Applies a version an {@code orders/*} webhook brought; it also ends a data gap on the order. */
     public Uni<Outcome> apply(long shopId, OrderSnapshot snapshot) {
+        return apply(shopId, snapshot, false, null);
+    }
+
+    /**
+     * Applies a version the reconciliation read, with its connection cursor: when it is newer than
+     * our copy, no webhook brought it, and the order gets a {@code data_gap} alert.
+     */
+    public Uni<Outcome> applyReconciled(long shopId, OrderSnapshot snapshot, String cursor) {
+        return apply(shopId, snapshot, true, cursor);
+    }
+
+    private Uni<Outcome> apply(long shopId, OrderSnapshot snapshot, boolean reconciled, String cursor) {
         return pool.withTransaction(c -> OrderRepository.lockPrevious(c, shopId, snapshot.shopifyId())
                 .chain(previous -> OrderRepository.upsertOrder(c, shopId, snapshot).chain(upserted -> {
                     if (upserted == null) {
@@ -42,8 +56,26 @@ public class OrderImportService {
                             .chain(() -> recordEvents(c, upserted, previous, snapshot))
                             .chain(() -> snapshot.cancelledAt() == null ? Uni.createFrom().voidItem()
                                     : stopSyncs(c, upserted.id()))
+                            .chain(() -> !reconciled ? OrderAlerts.clear(c, upserted.id(), OrderAlerts.DATA_GAP).replaceWithVoid()
+                                    : missedByWebhooks(upserted, previous, snapshot)
+                                            ? OrderAlerts.raise(c, upserted.id(), OrderAlerts.DATA_GAP, new JsonObject()
+                                                    .put("newOrder", upserted.inserted())
+                                                    .put("updatedAt", snapshot.updatedAt().toString())).replaceWithVoid()
+                                            : Uni.createFrom().voidItem())
                             .replaceWith(Outcome.APPLIED);
-                }))).invoke(outcome -> Log.debugf("Order %s (%s): %s", snapshot.name(), snapshot.gid(), outcome));
+                }).chain(outcome -> cursor == null ? Uni.createFrom().item(outcome)
+                        : OrderRepository.rememberCursor(c, shopId, snapshot.shopifyId(), cursor).replaceWith(outcome))))
+                .invoke(outcome -> Log.debugf("Order %s (%s): %s", snapshot.name(), snapshot.gid(), outcome));
+    }
+
+    /**
+     * A gap is an order we did not have, or a version with a later {@code updated_at} than ours: the
+     * same version seen later (only its observation time is newer) is not one.
+     */
+    private static boolean missedByWebhooks(OrderRepository.Upserted upserted, OrderRepository.Previous previous,
+            OrderSnapshot s) {
+        return upserted.inserted() || previous != null && previous.updatedAt() != null
+                && s.updatedAt().isAfter(previous.updatedAt());
     }
 
     /** Timeline entries for what this version changed; none for a version that changed neither. */

@@ -91,11 +91,13 @@ public class OrderReconciler {
                 return Uni.createFrom().item(new Result(shop, sofar.read(), sofar.applied(), result.message().en()));
             }
             JsonObject connection = success.data().getJsonObject("orders", new JsonObject());
-            JsonArray nodes = connection.getJsonArray("nodes", new JsonArray());
+            JsonArray nodes = connection.getJsonArray("edges", new JsonArray());
             Uni<Integer> applied = Uni.createFrom().item(0);
             for (int i = 0; i < nodes.size(); i++) {
-                OrderSnapshot snapshot = OrderSnapshot.fromGraphql(nodes.getJsonObject(i), readAt);
-                applied = applied.chain(n -> orders.apply(shopId, snapshot)
+                JsonObject edge = nodes.getJsonObject(i);
+                OrderSnapshot snapshot = OrderSnapshot.fromGraphql(edge.getJsonObject("node"), readAt);
+                // A version newer than ours here is one no webhook brought: applyReconciled raises data_gap.
+                applied = applied.chain(n -> orders.applyReconciled(shopId, snapshot, edge.getString("cursor"))
                         .map(outcome -> outcome == OrderImportService.Outcome.APPLIED ? n + 1 : n));
             }
             JsonObject pageInfo = connection.getJsonObject("pageInfo", new JsonObject());

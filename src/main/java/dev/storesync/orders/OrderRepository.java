@@ -50,18 +50,21 @@ final class OrderRepository {
                 fulfillable_quantity = COALESCE(EXCLUDED.fulfillable_quantity, order_line_items.fulfillable_quantity)""";
 
     /** The stored order's values that the timeline reports changes of. */
-    record Previous(String financialStatus, boolean cancelled) {
+    record Previous(String financialStatus, boolean cancelled, java.time.Instant updatedAt) {
     }
 
     /** The order's row as stored, locked until the transaction ends; null when there is none yet. */
     static Uni<Previous> lockPrevious(SqlConnection c, long shopId, long shopifyId) {
-        return c.preparedQuery("SELECT financial_status, cancelled_at FROM orders WHERE shop_id = $1 AND shopify_id = $2 FOR UPDATE")
+        return c.preparedQuery("""
+                SELECT financial_status, cancelled_at, shopify_updated_at FROM orders
+                WHERE shop_id = $1 AND shopify_id = $2 FOR UPDATE""")
                 .execute(Tuple.of(shopId, shopifyId)).map(rows -> {
                     if (rows.rowCount() == 0) {
                         return null;
                     }
                     Row r = rows.iterator().next();
-                    return new Previous(r.getString("financial_status"), r.getValue("cancelled_at") != null);
+                    return new Previous(r.getString("financial_status"), r.getValue("cancelled_at") != null,
+                            SqlTimes.instant(r, "shopify_updated_at"));
                 });
     }
 
@@ -83,6 +86,14 @@ final class OrderRepository {
                     Row r = rows.iterator().next();
                     return new Upserted(r.getLong("id"), r.getBoolean("inserted"));
                 });
+    }
+
+    /** Stores the order's connection cursor from a reconciliation read (the dashboard's shopifyCursor). */
+    static Uni<Void> rememberCursor(SqlConnection c, long shopId, long shopifyId, String cursor) {
+        return c.preparedQuery("""
+                UPDATE orders SET shopify_cursor = $3
+                WHERE shop_id = $1 AND shopify_id = $2 AND shopify_cursor IS DISTINCT FROM $3""")
+                .execute(Tuple.of(shopId, shopifyId, cursor)).replaceWithVoid();
     }
 
     static Uni<Void> upsertLines(SqlConnection c, long orderId, List<OrderSnapshot.Line> lines) {

@@ -27,6 +27,12 @@ public final class InboxWorker {
 
     /** What the error history says about a failure whose own message is not for people. */
     static final String UNEXPECTED = "unexpected error in the handler; the service log has the details";
+    /**
+     * Local event-bus address published to (with the batch size) after each batch of deliveries is
+     * processed, so features can react without the webhooks package knowing them.
+     */
+    public static final String BATCH_PROCESSED = "storesync.webhooks.batch-processed";
+
     private static final Pattern JAVA_CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*");
 
     private final InboxRepository inbox;
@@ -97,7 +103,11 @@ public final class InboxWorker {
     }
 
     private Uni<Integer> runBatch() {
-        return inbox.claim(config.batchSize(), name).chain(batch -> runAll(batch).replaceWith(batch.size()));
+        return inbox.claim(config.batchSize(), name).chain(batch -> runAll(batch).invoke(() -> {
+            if (!batch.isEmpty()) {
+                vertx.eventBus().publish(BATCH_PROCESSED, batch.size());
+            }
+        }).replaceWith(batch.size()));
     }
 
     private Uni<Void> runAll(List<InboxDelivery> batch) {

@@ -27,6 +27,16 @@ public final class OrderEvents {
     public static final String SHIPMENT_SYNC_CANCELLED = "shipment_sync_cancelled";
     /** A vendor or operator cancelled a shipment (its units are unshipped again). */
     public static final String SHIPMENT_CANCELLED = "shipment_cancelled";
+    /** Shopify reported a fulfillment that is none of our shipments' (made in the Shopify admin or by another app). */
+    public static final String FULFILLMENT_CREATED_EXTERNALLY = "fulfillment_created_externally";
+    /** A fulfillment's Shopify status or carrier state changed ({@code statusFrom}/{@code status}, {@code shipmentStatusFrom}/{@code shipmentStatus}). */
+    public static final String FULFILLMENT_UPDATED = "fulfillment_updated";
+    /** A fulfillment's tracking number, company or URL changed ({@code from}, and the new {@code number}, {@code company}, {@code url}). */
+    public static final String TRACKING_UPDATED = "tracking_updated";
+    /** A fulfillment order of the order was put on hold ({@code fulfillmentOrderId}, {@code reason}, {@code reasonNotes}). */
+    public static final String FULFILLMENT_HOLD_PLACED = "fulfillment_hold_placed";
+    /** A fulfillment order's holds were released ({@code fulfillmentOrderId}). */
+    public static final String FULFILLMENT_HOLD_RELEASED = "fulfillment_hold_released";
 
     private OrderEvents() {
     }

@@ -17,14 +17,25 @@ public final class OrderListDtos {
     /** An order as the dashboard lists it. */
     public record Item(String id, String legacyId, String name, String shopDomain, Instant createdAt, Customer customer,
             String financialStatus, String fulfillmentStatus, String priority, String assignedTo, Tracking tracking,
-            ShipmentSummary shipments, List<TimelineEntry> timeline) {
+            ShipmentSummary shipments, List<TimelineEntry> timeline, List<OpenAlert> alerts) {
+    }
+
+    /** An open alert of the order ({@code tracking_pending}, {@code delayed}, {@code sync_failed}, {@code data_gap}). */
+    public record OpenAlert(long id, String kind, Instant raisedAt) {
     }
 
     public record Customer(String displayName) {
     }
 
-    /** The latest active shipment's tracking. */
-    public record Tracking(String number, String carrier, String url) {
+    /**
+     * The latest tracking: of the latest active shipment, or of a newer fulfillment made outside
+     * StoreSync; {@code status} is the carrier's state as Shopify reports it (in_transit, delivered…), or null.
+     */
+    public record Tracking(String number, String carrier, String url, String status) {
+
+        public Tracking(String number, String carrier, String url) {
+            this(number, carrier, url, null);
+        }
     }
 
     /** The order's shipments counted by sync status. */

@@ -23,7 +23,7 @@ import java.util.Map;
 public class OrderListQueries {
 
     private static final String ORDER_COLUMNS = """
-            o.id, o.gid, o.shopify_id, o.name, o.shopify_created_at, o.customer_name, o.financial_status, sh.domain,
+            o.id, o.gid, o.shopify_id, o.name, o.shopify_created_at, o.customer_name, o.financial_status, sh.domain, o.shopify_cursor,
             CASE WHEN o.cancelled_at IS NOT NULL THEN 'cancelled'
                  WHEN o.fulfillment_status IN ('partial', 'partially_fulfilled') THEN 'partially_fulfilled'
                  WHEN o.fulfillment_status IS NULL THEN 'unfulfilled'
@@ -59,8 +59,10 @@ public class OrderListQueries {
                 String next = more ? OrderListRequest.cursor(start + shown.size()) : null;
                 Uni<String> prev = start == 0 ? Uni.createFrom().nullItem()
                         : shown.isEmpty() ? lastPageEnd(q, shopId) : Uni.createFrom().item(OrderListRequest.cursor(start));
+                // The Shopify cursor of the page's last order, when a reconciliation read has given one.
+                String shopifyCursor = shown.isEmpty() ? null : shown.get(shown.size() - 1).getString("shopify_cursor");
                 return Uni.combine().all().unis(items(shown), prev).asTuple()
-                        .map(t -> new OrderListDtos.Page(t.getItem1(), q.pageSize(), next, t.getItem2(), null));
+                        .map(t -> new OrderListDtos.Page(t.getItem1(), q.pageSize(), next, t.getItem2(), shopifyCursor));
             });
         });
     }
@@ -141,13 +143,24 @@ public class OrderListQueries {
         }
         Long[] ids = orders.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
         Uni<Map<Long, Row>> shipments = pool.preparedQuery("""
-                SELECT i.id, t.tracking_number, t.carrier, t.tracking_url,
+                SELECT i.id, t.tracking_number, t.carrier, t.tracking_url, t.shipment_status,
                        c.total, c.pending, c.synced, c.failed, c.cancelled
                 FROM unnest($1::bigint[]) AS i (id)
                 LEFT JOIN LATERAL (
-                    SELECT s.tracking_number, COALESCE(s.carrier, s.tracking_company) AS carrier, s.tracking_url
-                    FROM shipments s WHERE s.order_id = i.id AND s.status = 'shipped'
-                    ORDER BY s.created_at DESC, s.id DESC LIMIT 1) t ON TRUE
+                    -- The latest active shipment (with its fulfillment's carrier state), or a newer
+                    -- fulfillment made outside StoreSync.
+                    SELECT x.tracking_number, x.carrier, x.tracking_url, x.shipment_status FROM (
+                        SELECT s.tracking_number, COALESCE(s.carrier, s.tracking_company) AS carrier, s.tracking_url,
+                               (SELECT f.shipment_status FROM order_fulfillments f WHERE f.shipment_id = s.id
+                                ORDER BY f.shopify_updated_at DESC LIMIT 1) AS shipment_status, s.created_at AS at
+                        FROM shipments s WHERE s.order_id = i.id AND s.status = 'shipped'
+                        UNION ALL
+                        SELECT f.tracking_number, f.tracking_company, f.tracking_url, f.shipment_status,
+                               COALESCE(f.shopify_created_at, f.created_at)
+                        FROM order_fulfillments f
+                        WHERE f.order_id = i.id AND f.shipment_id IS NULL AND f.tracking_number IS NOT NULL
+                          AND f.status IN ('success', 'open', 'pending')) x
+                    ORDER BY x.at DESC LIMIT 1) t ON TRUE
                 CROSS JOIN LATERAL (
                     SELECT count(*)::int AS total,
                            (count(*) FILTER (WHERE s.sync_status = 'pending'))::int AS pending,
@@ -169,7 +182,15 @@ public class OrderListQueries {
                     rows.forEach(r -> out.computeIfAbsent(r.getLong("order_id"), k -> new ArrayList<>()).add(entry(r)));
                     return out;
                 });
-        return Uni.combine().all().unis(shipments, timelines).asTuple().map(t -> {
+        Uni<Map<Long, List<OrderListDtos.OpenAlert>>> alerts = pool.preparedQuery("""
+                SELECT id, order_id, kind, raised_at FROM order_alerts
+                WHERE order_id = ANY ($1) AND cleared_at IS NULL ORDER BY raised_at, id""").execute(Tuple.of(ids)).map(rows -> {
+                    Map<Long, List<OrderListDtos.OpenAlert>> out = new HashMap<>();
+                    rows.forEach(r -> out.computeIfAbsent(r.getLong("order_id"), k -> new ArrayList<>())
+                            .add(new OrderListDtos.OpenAlert(r.getLong("id"), r.getString("kind"), SqlTimes.instant(r, "raised_at"))));
+                    return out;
+                });
+        return Uni.combine().all().unis(shipments, timelines, alerts).asTuple().map(t -> {
             List<OrderListDtos.Item> out = new ArrayList<>();
             for (Row o : orders) {
                 Row s = t.getItem1().get(o.getLong("id"));
@@ -179,10 +200,12 @@ public class OrderListQueries {
                         o.getString("name"), o.getString("domain"), SqlTimes.instant(o, "shopify_created_at"),
                         customer == null ? null : new OrderListDtos.Customer(customer), o.getString("financial_status"),
                         o.getString("display_fulfillment_status"), o.getString("priority"), null,
-                        number == null ? null : new OrderListDtos.Tracking(number, s.getString("carrier"), s.getString("tracking_url")),
+                        number == null ? null : new OrderListDtos.Tracking(number, s.getString("carrier"), s.getString("tracking_url"),
+                                s.getString("shipment_status")),
                         new OrderListDtos.ShipmentSummary(s.getInteger("total"), s.getInteger("pending"),
                                 s.getInteger("synced"), s.getInteger("failed"), s.getInteger("cancelled")),
-                        t.getItem2().getOrDefault(o.getLong("id"), List.of())));
+                        t.getItem2().getOrDefault(o.getLong("id"), List.of()),
+                        t.getItem3().getOrDefault(o.getLong("id"), List.of())));
             }
             return out;
         });

@@ -55,6 +55,12 @@ public final class ShopifySimulator implements AutoCloseable {
     private SimGraphql graphql;
     private HttpServer server;
     private ExecutorService executor;
+    // One thread: webhooks sent in the background leave in the order of the changes that sent them.
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "shopify-sim-webhooks");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
     private volatile String servedVersionOverride;
     private volatile String deprecatedReason;
@@ -178,6 +184,17 @@ public final class ShopifySimulator implements AutoCloseable {
     }
 
     // --- Webhooks -----------------------------------------------------------------------------
+
+    /** Runs {@code work} after the current request, on the one webhook thread; a failure is only printed. */
+    void background(Runnable work) {
+        background.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                System.err.println("shopify-sim: background webhook failed: " + e);
+            }
+        });
+    }
 
     public WebhookSender webhooks() {
         return webhooks;

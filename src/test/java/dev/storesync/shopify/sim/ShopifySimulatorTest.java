@@ -106,16 +106,17 @@ class ShopifySimulatorTest {
             shop.order().line("SKU-" + i, 1).create();
         }
         JsonNode first = graphql("OrdersUpdatedSince", Map.of("first", 2, "query", "updated_at:>'2020-01-01T00:00:00Z'"));
-        assertThat(first.at("/data/orders/nodes")).hasSize(2);
+        assertThat(first.at("/data/orders/edges")).hasSize(2);
+        assertThat(first.at("/data/orders/edges/1/cursor").asText()).isEqualTo(first.at("/data/orders/pageInfo/endCursor").asText());
         assertThat(first.at("/data/orders/pageInfo/hasNextPage").asBoolean()).isTrue();
 
         JsonNode second = graphql("OrdersUpdatedSince",
                 Map.of("first", 2, "after", first.at("/data/orders/pageInfo/endCursor").asText()));
-        assertThat(second.at("/data/orders/nodes")).hasSize(1);
+        assertThat(second.at("/data/orders/edges")).hasSize(1);
         assertThat(second.at("/data/orders/pageInfo/hasNextPage").asBoolean()).isFalse();
 
         JsonNode none = graphql("OrdersUpdatedSince", Map.of("query", "updated_at:>'2999-01-01T00:00:00Z'"));
-        assertThat(none.at("/data/orders/nodes")).isEmpty();
+        assertThat(none.at("/data/orders/edges")).isEmpty();
     }
 
     @Test

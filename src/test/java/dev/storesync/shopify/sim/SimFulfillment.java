@@ -22,12 +22,13 @@ public final class SimFulfillment {
     private final long id;
     private final SimOrder order;
     private final SimLocation location;
-    private final List<TrackingInfo> trackingInfo;
+    private volatile List<TrackingInfo> trackingInfo;
     private final List<Line> lines;
     private final boolean notifyCustomer;
     private final Instant createdAt;
-    private String status = "SUCCESS";
-    private Instant updatedAt;
+    private volatile String status = "SUCCESS";
+    private volatile String shipmentStatus;
+    private volatile Instant updatedAt;
     private volatile boolean cancellable = true;
 
     SimFulfillment(long id, SimOrder order, SimLocation location, List<TrackingInfo> trackingInfo, List<Line> lines,
@@ -61,6 +62,53 @@ public final class SimFulfillment {
 
     public SimOrder order() {
         return order;
+    }
+
+    /**
+     * {@code FulfillmentDisplayStatus}: the carrier's state once one was reported (IN_TRANSIT,
+     * DELIVERED…), else CANCELED or FULFILLED.
+     */
+    public String displayStatus() {
+        if ("CANCELLED".equals(status)) {
+            return "CANCELED";
+        }
+        return shipmentStatus != null ? shipmentStatus.toUpperCase(java.util.Locale.ROOT) : "FULFILLED";
+    }
+
+    /** The REST {@code shipment_status}: the carrier's state, e.g. {@code in_transit}, or null. */
+    public String shipmentStatus() {
+        return shipmentStatus;
+    }
+
+    /**
+     * Records a carrier update ({@code in_transit}, {@code out_for_delivery}, {@code delivered},
+     * {@code failure}…), as Shopify does from its carrier integrations; sends fulfillments/update.
+     */
+    public SimFulfillment shipmentStatus(String carrierState) {
+        shipmentStatus = carrierState;
+        updatedAt = later(updatedAt);
+        order.shop().fulfillmentChanged(this, false);
+        return this;
+    }
+
+    /** Replaces the tracking, as fulfillmentTrackingInfoUpdate or the admin does; sends fulfillments/update. */
+    public SimFulfillment updateTracking(String number, String company, String url) {
+        trackingInfo = List.of(new TrackingInfo(number, company, url));
+        updatedAt = later(updatedAt);
+        order.shop().fulfillmentChanged(this, false);
+        return this;
+    }
+
+    /** Makes the fulfillment look last updated at {@code at} (for stale-update tests); sends nothing. */
+    public SimFulfillment updatedAt(Instant at) {
+        updatedAt = at;
+        return this;
+    }
+
+    // Shopify's times have second precision: a change within the same second must still look newer.
+    private static Instant later(Instant previous) {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return now.isAfter(previous) ? now : previous.plusSeconds(1);
     }
 
     public SimLocation location() {
@@ -117,6 +165,7 @@ public final class SimFulfillment {
     public SimFulfillment cancelInAdmin() {
         cancel(Instant.now());
         lines.forEach(l -> l.line().remainingQuantity(l.line().remainingQuantity() + l.quantity()));
+        order.shop().fulfillmentChanged(this, false);
         return this;
     }
 
@@ -130,6 +179,26 @@ public final class SimFulfillment {
 
     void cancel(Instant now) {
         status = "CANCELLED";
-        updatedAt = now;
+        updatedAt = later(updatedAt);
+    }
+
+    /** The REST-shaped body of fulfillments/create and fulfillments/update. */
+    public io.vertx.core.json.JsonObject webhookPayload() {
+        TrackingInfo first = trackingInfo.isEmpty() ? null : trackingInfo.get(0);
+        io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+        quantitiesByLineItem().forEach((lineGid, quantity) -> items.add(new io.vertx.core.json.JsonObject()
+                .put("id", Long.parseLong(lineGid.substring(lineGid.lastIndexOf('/') + 1)))
+                .put("admin_graphql_api_id", lineGid).put("quantity", quantity)));
+        return new io.vertx.core.json.JsonObject()
+                .put("id", id).put("admin_graphql_api_id", id())
+                .put("order_id", Long.parseLong(order.legacyResourceId()))
+                .put("name", name())
+                .put("status", status.toLowerCase(java.util.Locale.ROOT))
+                .put("shipment_status", shipmentStatus)
+                .put("created_at", createdAt.toString()).put("updated_at", updatedAt.toString())
+                .put("tracking_company", first == null ? null : first.company())
+                .put("tracking_number", first == null ? null : first.number())
+                .put("tracking_url", first == null ? null : first.url())
+                .put("line_items", items);
     }
 }

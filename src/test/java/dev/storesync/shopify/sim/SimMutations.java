@@ -141,6 +141,7 @@ final class SimMutations {
             return payload("fulfillment", null, List.of(userError("Fulfillment cannot be canceled.", "id")));
         }
         fulfillment.cancel(shop.now());
+        shop.fulfillmentChanged(fulfillment, false);
         for (SimFulfillment.Line line : fulfillment.lines()) {
             line.line().remainingQuantity(line.line().remainingQuantity() + line.quantity());
         }

@@ -36,6 +36,7 @@ public final class SimShop {
     private String planName = "Basic";
     private boolean protectedCustomerDataApproved = true;
     private boolean refreshGrace = true;
+    private volatile boolean fulfillmentWebhooks;
     private SimDeliveryProfile defaultDeliveryProfile;
     private final List<Hook> hooks = new ArrayList<>();
 
@@ -376,6 +377,25 @@ public final class SimShop {
         return deliveries;
     }
 
+    /**
+     * When on, every fulfillment created, cancelled or updated (tracking, carrier state) is sent as
+     * {@code fulfillments/create} or {@code fulfillments/update} to the subscriptions, as Shopify
+     * does, after the change (in the background, in order). Off by default so that tests which do
+     * not look at fulfillment webhooks see no extra deliveries.
+     */
+    public SimShop fulfillmentWebhooks(boolean on) {
+        fulfillmentWebhooks = on;
+        return this;
+    }
+
+    void fulfillmentChanged(SimFulfillment fulfillment, boolean created) {
+        if (!fulfillmentWebhooks) {
+            return;
+        }
+        String body = fulfillment.webhookPayload().encode();
+        simulator.background(() -> trigger(created ? "fulfillments/create" : "fulfillments/update", body));
+    }
+
     // --- Internals ----------------------------------------------------------------------------
 
     long nextId() {
@@ -397,6 +417,7 @@ public final class SimShop {
     synchronized void add(SimFulfillment fulfillment) {
         fulfillments.put(fulfillment.id(), fulfillment);
         fulfillment.order().add(fulfillment);
+        fulfillmentChanged(fulfillment, true);
     }
 
     synchronized void add(SimWebhookSubscription subscription) {
