@@ -35,18 +35,24 @@ public class OrderImportService {
 
     /** Applies a version an {@code orders/*} webhook brought; it also ends a data gap on the order. */
     public Uni<Outcome> apply(long shopId, OrderSnapshot snapshot) {
-        return apply(shopId, snapshot, false, null);
+        return apply(shopId, snapshot, false);
     }
 
     /**
-     * Applies a version the reconciliation read, with its connection cursor: when it is newer than
-     * our copy, no webhook brought it, and the order gets a {@code data_gap} alert.
+     * Applies a version the reconciliation read: when it is newer than our copy, no webhook brought
+     * it, and the order gets a {@code data_gap} alert.
      */
-    public Uni<Outcome> applyReconciled(long shopId, OrderSnapshot snapshot, String cursor) {
-        return apply(shopId, snapshot, true, cursor);
+    public Uni<Outcome> applyReconciled(long shopId, OrderSnapshot snapshot) {
+        return apply(shopId, snapshot, true);
     }
 
-    private Uni<Outcome> apply(long shopId, OrderSnapshot snapshot, boolean reconciled, String cursor) {
+    /** Stores the connection cursors of a page of the reconciliation read (the dashboard's shopifyCursor). */
+    public Uni<Void> rememberCursors(long shopId, List<Long> shopifyIds, List<String> cursors) {
+        return shopifyIds.isEmpty() ? Uni.createFrom().voidItem()
+                : OrderRepository.rememberCursors(pool, shopId, shopifyIds, cursors);
+    }
+
+    private Uni<Outcome> apply(long shopId, OrderSnapshot snapshot, boolean reconciled) {
         return pool.withTransaction(c -> OrderRepository.lockPrevious(c, shopId, snapshot.shopifyId())
                 .chain(previous -> OrderRepository.upsertOrder(c, shopId, snapshot).chain(upserted -> {
                     if (upserted == null) {
@@ -63,8 +69,7 @@ public class OrderImportService {
                                                     .put("updatedAt", snapshot.updatedAt().toString())).replaceWithVoid()
                                             : Uni.createFrom().voidItem())
                             .replaceWith(Outcome.APPLIED);
-                }).chain(outcome -> cursor == null ? Uni.createFrom().item(outcome)
-                        : OrderRepository.rememberCursor(c, shopId, snapshot.shopifyId(), cursor).replaceWith(outcome))))
+                })))
                 .invoke(outcome -> Log.debugf("Order %s (%s): %s", snapshot.name(), snapshot.gid(), outcome));
     }
 

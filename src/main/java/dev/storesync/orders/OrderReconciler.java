@@ -93,13 +93,18 @@ public class OrderReconciler {
             JsonObject connection = success.data().getJsonObject("orders", new JsonObject());
             JsonArray nodes = connection.getJsonArray("edges", new JsonArray());
             Uni<Integer> applied = Uni.createFrom().item(0);
+            java.util.List<Long> ids = new java.util.ArrayList<>();
+            java.util.List<String> cursors = new java.util.ArrayList<>();
             for (int i = 0; i < nodes.size(); i++) {
                 JsonObject edge = nodes.getJsonObject(i);
                 OrderSnapshot snapshot = OrderSnapshot.fromGraphql(edge.getJsonObject("node"), readAt);
+                ids.add(snapshot.shopifyId());
+                cursors.add(edge.getString("cursor"));
                 // A version newer than ours here is one no webhook brought: applyReconciled raises data_gap.
-                applied = applied.chain(n -> orders.applyReconciled(shopId, snapshot, edge.getString("cursor"))
+                applied = applied.chain(n -> orders.applyReconciled(shopId, snapshot)
                         .map(outcome -> outcome == OrderImportService.Outcome.APPLIED ? n + 1 : n));
             }
+            applied = applied.call(() -> orders.rememberCursors(shopId, ids, cursors));
             JsonObject pageInfo = connection.getJsonObject("pageInfo", new JsonObject());
             return applied.chain(n -> {
                 Result next = new Result(shop, sofar.read() + nodes.size(), sofar.applied() + n, null);

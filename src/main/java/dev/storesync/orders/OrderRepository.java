@@ -88,12 +88,14 @@ final class OrderRepository {
                 });
     }
 
-    /** Stores the order's connection cursor from a reconciliation read (the dashboard's shopifyCursor). */
-    static Uni<Void> rememberCursor(SqlConnection c, long shopId, long shopifyId, String cursor) {
+    /** Stores orders' connection cursors from a reconciliation page, in one statement (the dashboard's shopifyCursor). */
+    static Uni<Void> rememberCursors(io.vertx.mutiny.sqlclient.SqlClient c, long shopId, List<Long> shopifyIds,
+            List<String> cursors) {
         return c.preparedQuery("""
-                UPDATE orders SET shopify_cursor = $3
-                WHERE shop_id = $1 AND shopify_id = $2 AND shopify_cursor IS DISTINCT FROM $3""")
-                .execute(Tuple.of(shopId, shopifyId, cursor)).replaceWithVoid();
+                UPDATE orders o SET shopify_cursor = v.cursor
+                FROM unnest($2::bigint[], $3::text[]) AS v (shopify_id, cursor)
+                WHERE o.shop_id = $1 AND o.shopify_id = v.shopify_id AND o.shopify_cursor IS DISTINCT FROM v.cursor""")
+                .execute(Tuple.of(shopId, shopifyIds.toArray(Long[]::new), cursors.toArray(String[]::new))).replaceWithVoid();
     }
 
     static Uni<Void> upsertLines(SqlConnection c, long orderId, List<OrderSnapshot.Line> lines) {

@@ -48,8 +48,8 @@ public class AlertEvaluator {
     public Uni<Integer> evaluate() {
         Instant now = Instant.now();
         return repository.writeThresholds(thresholds.trackingPendingAfter(), thresholds.delayedAfter())
-                .chain(() -> repository.evaluate(now.minus(thresholds.trackingPendingAfter()),
-                        now.minus(thresholds.delayedAfter()), config.evaluateBatchSize()))
+                .chain(changed -> repository.evaluate(now.minus(thresholds.trackingPendingAfter()),
+                        now.minus(thresholds.delayedAfter()), config.evaluateBatchSize(), changed))
                 .invoke(n -> Log.debugf("Alert evaluation: %d order(s) looked at", n));
     }
 }

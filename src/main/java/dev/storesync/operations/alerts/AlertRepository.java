@@ -41,8 +41,8 @@ public class AlertRepository {
                 .map(rows -> rows.iterator().next().getLong("id"));
     }
 
-    /** Stores the thresholds the database rules use (the settings of the replica that wrote last). */
-    public Uni<Void> writeThresholds(Duration trackingPendingAfter, Duration delayedAfter) {
+    /** Stores the thresholds the database rules use (the settings of the replica that wrote last); true when they changed. */
+    public Uni<Boolean> writeThresholds(Duration trackingPendingAfter, Duration delayedAfter) {
         return pool.preparedQuery("""
                 INSERT INTO order_alert_settings (tracking_pending_after, delayed_after)
                 VALUES ($1 * interval '1 millisecond', $2 * interval '1 millisecond')
@@ -50,15 +50,16 @@ public class AlertRepository {
                        delayed_after = EXCLUDED.delayed_after, updated_at = now()
                 WHERE (order_alert_settings.tracking_pending_after, order_alert_settings.delayed_after)
                       IS DISTINCT FROM (EXCLUDED.tracking_pending_after, EXCLUDED.delayed_after)""")
-                .execute(Tuple.of(trackingPendingAfter.toMillis(), delayedAfter.toMillis())).replaceWithVoid();
+                .execute(Tuple.of(trackingPendingAfter.toMillis(), delayedAfter.toMillis())).map(rows -> rows.rowCount() > 0);
     }
 
     /**
      * Re-applies the alert rules to the orders whose clock-based alerts may have to open now (past a
-     * threshold without an open alert) or whose open ones may have to clear; answers how many
-     * orders were looked at. Each candidate set is an index range on the order facts.
+     * threshold without an open alert) and, after the thresholds changed ({@code recheckOpen}), to
+     * those with an open one; answers how many orders were looked at. Time alone never clears an
+     * alert: clearing follows the facts at commit.
      */
-    public Uni<Integer> evaluate(Instant trackingCutoff, Instant delayedCutoff, int limit) {
+    public Uni<Integer> evaluate(Instant trackingCutoff, Instant delayedCutoff, int limit, boolean recheckOpen) {
         return pool.preparedQuery("""
                 WITH candidates AS (
                     (SELECT o.id FROM orders o
@@ -74,9 +75,9 @@ public class AlertRepository {
                      LIMIT $3)
                     UNION
                     (SELECT a.order_id FROM order_alerts a
-                     WHERE a.cleared_at IS NULL AND a.kind IN ('tracking_pending', 'delayed') LIMIT $3))
+                     WHERE $4 AND a.cleared_at IS NULL AND a.kind IN ('tracking_pending', 'delayed') LIMIT $3))
                 SELECT count(*)::int AS n FROM (SELECT order_alerts_sync(c.id) FROM (SELECT id FROM candidates ORDER BY id LIMIT $3) c) s""")
-                .execute(Tuple.of(SqlTimes.timestamptz(trackingCutoff), SqlTimes.timestamptz(delayedCutoff), limit))
+                .execute(Tuple.of(SqlTimes.timestamptz(trackingCutoff), SqlTimes.timestamptz(delayedCutoff), limit, recheckOpen))
                 .map(rows -> rows.iterator().next().getInteger("n"));
     }
 
