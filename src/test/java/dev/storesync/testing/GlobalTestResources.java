@@ -1,5 +1,6 @@
 package dev.storesync.testing;
 
+import dev.storesync.platform.fake.FakePlatformResource;
 import dev.storesync.shopify.sim.ShopifySimulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
 
@@ -9,6 +10,7 @@ import io.quarkus.test.common.QuarkusTestResource;
  */
 @QuarkusTestResource(value = EmbeddedPostgresResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = ShopifySimulatorResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = FakePlatformResource.class, restrictToAnnotatedClass = false)
 public final class GlobalTestResources {
     private GlobalTestResources() {
     }
