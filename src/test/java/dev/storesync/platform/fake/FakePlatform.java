@@ -140,6 +140,10 @@ public final class FakePlatform implements AutoCloseable {
         return requestCount.get();
     }
 
+    public void resetMaxInFlight() {
+        maxInFlight.set(0);
+    }
+
     /** The most requests this server was answering at the same time since the last reset. */
     public int maxInFlight() {
         return maxInFlight.get();
