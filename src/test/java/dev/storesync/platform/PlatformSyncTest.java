@@ -42,6 +42,9 @@ class PlatformSyncTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    PlatformSyncSchedule schedule;
+
     /** Order numbers of this test start with it, so earlier tests' orders never match. */
     private String prefix;
 
@@ -357,6 +360,35 @@ class PlatformSyncTest {
         asAdmin().get("/platform/orders?status=lost").then().statusCode(422).body("errors[0].field", equalTo("status"));
         asAdmin().get("/platform/orders?limit=101").then().statusCode(422).body("errors[0].field", equalTo("limit"));
         asAdmin().get("/platform/orders/" + n("NONE")).then().statusCode(404);
+    }
+
+    @Test
+    void aSecondTriggerDuringARunAnswersTheRunningRun() {
+        for (int i = 1; i <= 4; i++) {
+            platform.addOrder(n("C" + i), "approved").po(n("C" + i) + "-1", "Acme");
+        }
+        // Slow enough that the run is still going when the second request comes.
+        platform.latency(Duration.ofMillis(300));
+        long runId = asAdmin().body(Map.of("fullResync", true)).post("/platform/orders/sync").then().statusCode(202)
+                .body("alreadyRunning", equalTo(false)).extract().jsonPath().getLong("runId");
+
+        asAdmin().body(Map.of()).post("/platform/orders/sync").then().statusCode(202)
+                .body("alreadyRunning", equalTo(true)).body("runId", equalTo((int) runId));
+
+        assertThat(awaitRun(runId).getInt("upserted")).isEqualTo(4);
+    }
+
+    @Test
+    void thePeriodicTriggerStartsARunOnTheReplicaHoldingTheLease() {
+        platform.addOrder(n("SCH"), "approved").po(n("SCH") + "-1", "Acme");
+
+        schedule.tick().await().atMost(WITHIN);
+
+        JsonPath newest = asAdmin().get("/platform/orders/sync/runs?limit=1").then().statusCode(200).extract().jsonPath();
+        assertThat(newest.getString("items[0].trigger")).isEqualTo("schedule");
+        JsonPath run = awaitRun(newest.getLong("items[0].id"));
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(listed("")).containsExactly(n("SCH"));
     }
 
     @Test
