@@ -144,6 +144,22 @@ class PlatformSyncTest {
     }
 
     @Test
+    void aPoThatMovesToAnotherOrderIsCountedOnTheNewOne() {
+        FakePlatform.Order a = platform.addOrder(n("MA"), "approved").po(n("MA") + "-1", "Acme").po(n("MA") + "-2", "Acme");
+        FakePlatform.Order b = platform.addOrder(n("MB"), "approved").po(n("MB") + "-1", "Bolt");
+        syncAndWait(Map.of("fullResync", true));
+
+        a.movePo(n("MA") + "-2", b);
+        JsonPath run = syncAndWait(Map.of("fullResync", true));
+
+        assertThat(run.getInt("upserted")).isEqualTo(2);
+        assertThat(order(n("MA")).getInt("order.poCount")).isEqualTo(1);
+        assertThat(order(n("MB")).getInt("order.poCount")).isEqualTo(2);
+        assertThat(order(n("MB")).getList("order.purchaseOrders.poNumber", String.class))
+                .containsExactly(n("MA") + "-2", n("MB") + "-1");
+    }
+
+    @Test
     void pagesAreReadToTheEnd() {
         // Page size is 5 in tests: 12 orders are three pages.
         for (int i = 1; i <= 12; i++) {

@@ -205,6 +205,16 @@ public final class FakePlatform implements AutoCloseable {
             return this;
         }
 
+        /** Moves one of this order's POs to another order (both change). */
+        public Order movePo(String poNumber, Order to) {
+            Po po = pos.stream().filter(p -> p.poNumber.equals(poNumber)).findFirst().orElseThrow();
+            pos.remove(po);
+            to.pos.add(po);
+            touch();
+            to.touch();
+            return this;
+        }
+
         /** Sets {@code updated_at} (e.g. into the past, to fall before a {@code since}). */
         public Order updatedAt(Instant at) {
             this.updatedAt = at;
