@@ -29,10 +29,32 @@ public class PlatformOrderResource {
 
     /** Orders (non-excluded unless {@code excluded=true}), newest platform change first. */
     @GET
-    public Uni<PlatformDtos.OrderPage> list(@RestQuery String status, @RestQuery Boolean hasShipments,
-            @RestQuery String search, @RestQuery Boolean excluded, @RestQuery Integer limit, @RestQuery Integer offset) {
-        return Uni.createFrom().deferred(() -> queries.list(status, hasShipments, search, Boolean.TRUE.equals(excluded),
-                limit, offset));
+    public Uni<PlatformDtos.OrderPage> list(@RestQuery String status, @RestQuery String hasShipments,
+            @RestQuery String search, @RestQuery String excluded, @RestQuery String limit, @RestQuery String offset) {
+        return Uni.createFrom().deferred(() -> queries.list(status, bool("hasShipments", hasShipments), search,
+                Boolean.TRUE.equals(bool("excluded", excluded)), integer("limit", limit), integer("offset", offset)));
+    }
+
+    /** Strict, unlike JAX-RS conversion, where {@code hasShipments=yes} would silently mean false. */
+    private static Boolean bool(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.valueOf(value);
+        }
+        throw ProblemException.invalidField(field, "must be true or false");
+    }
+
+    private static Integer integer(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalidField(field, "must be a whole number");
+        }
     }
 
     @GET

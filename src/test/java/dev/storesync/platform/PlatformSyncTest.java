@@ -375,6 +375,10 @@ class PlatformSyncTest {
 
         asAdmin().get("/platform/orders?status=lost").then().statusCode(422).body("errors[0].field", equalTo("status"));
         asAdmin().get("/platform/orders?limit=101").then().statusCode(422).body("errors[0].field", equalTo("limit"));
+        asAdmin().get("/platform/orders?limit=ten").then().statusCode(422).body("errors[0].field", equalTo("limit"));
+        asAdmin().get("/platform/orders?offset=-1").then().statusCode(422).body("errors[0].field", equalTo("offset"));
+        asAdmin().get("/platform/orders?hasShipments=yes").then().statusCode(422)
+                .body("errors[0].field", equalTo("hasShipments"));
         asAdmin().get("/platform/orders/" + n("NONE")).then().statusCode(404);
     }
 
