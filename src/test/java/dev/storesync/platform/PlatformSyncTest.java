@@ -399,6 +399,29 @@ class PlatformSyncTest {
     }
 
     @Test
+    void aRunWhoseReplicaStoppedIsAbandonedByTheNextTrigger() throws SQLException {
+        long stale;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO platform_sync_runs (trigger, since, started_at, heartbeat_at)
+                VALUES ('schedule', now() - interval '1 day', now() - interval '2 hours', now() - interval '1 hour')
+                RETURNING id""")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                stale = rs.getLong(1);
+            }
+        }
+        platform.addOrder(n("AB"), "approved").po(n("AB") + "-1", "Acme");
+
+        JsonPath run = syncAndWait(Map.of("fullResync", true));
+
+        assertThat(run.getLong("id")).isNotEqualTo(stale);
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        JsonPath abandoned = asAdmin().get("/platform/orders/sync/runs/" + stale).then().statusCode(200).extract().jsonPath();
+        assertThat(abandoned.getString("outcome")).isEqualTo("abandoned");
+        assertThat(abandoned.getString("error")).contains("no heartbeat");
+    }
+
+    @Test
     void thePeriodicTriggerStartsARunOnTheReplicaHoldingTheLease() {
         platform.addOrder(n("SCH"), "approved").po(n("SCH") + "-1", "Acme");
 
