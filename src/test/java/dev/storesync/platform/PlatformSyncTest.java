@@ -435,6 +435,30 @@ class PlatformSyncTest {
     }
 
     @Test
+    void anOrphanShipmentWaitingForItsPoIsLinkedWhenTheSyncBringsThePo() throws SQLException {
+        String tracking = "ORPH" + prefix;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO tracked_shipments (tracking_number, courier_code, raw_reference, po_number, status_milestone)
+                VALUES (?, 'ups', ?, ?, 'delivered')""")) {
+            ps.setString(1, tracking);
+            ps.setString(2, "po " + n("L") + "-1");
+            ps.setString(3, n("L") + "-1");
+            ps.executeUpdate();
+        }
+        platform.addOrder(n("L"), "approved").po("PO#" + n("L") + "-1", "Acme").po(n("L") + "-2", "Acme");
+
+        syncAndWait(Map.of("fullResync", true));
+
+        JsonPath detail = order(n("L"));
+        // The carrier tracking's rule counts shipments: the one there is was delivered.
+        assertThat(detail.getString("order.derivedStatus")).isEqualTo("delivered");
+        assertThat(detail.getInt("order.shipments.total")).isEqualTo(1);
+        assertThat(detail.getInt("order.shipments.delivered")).isEqualTo(1);
+        assertThat(detail.getString("shipments[0].trackingNumber")).isEqualTo(tracking);
+        assertThat(listed("&hasShipments=true")).containsExactly(n("L"));
+    }
+
+    @Test
     void operatorsAndAdminsOnly() {
         String operator = Api.newKey("operator", null);
         String vendor = Api.newKey("vendor", Api.newVendor("platform vendor"));
