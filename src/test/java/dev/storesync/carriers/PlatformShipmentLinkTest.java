@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.storesync.testing.Api;
+import dev.storesync.testing.Orders;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -86,6 +87,25 @@ class PlatformShipmentLinkTest {
         Ship24Webhooks.deliver(body(tracking(tnB, poB, event(Ship24Webhooks.eventId(), "2026-11-22T09:00:00Z", "delivered", "Delivered"))));
         assertThat(shipment(tnB).getMap("order")).containsEntry("shipmentsDelivered", 2).containsEntry("shipmentsException", 0)
                 .containsEntry("derivedStatus", "delivered");
+    }
+
+    @Test
+    void shouldCountEveryShipmentOfAnOrderWhenTheirUpdatesAreAppliedConcurrently() {
+        String orderNumber = PlatformRows.orderNumber();
+        long orderId = platform.insertOrder(orderNumber);
+        String po = PlatformRows.poNumber();
+        platform.insertPo(orderId, po);
+        List<String> deliveries = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String body = body(tracking(Ship24Webhooks.trackingNumber(), "PO " + po,
+                    event(Ship24Webhooks.eventId(), "2026-11-20T09:00:00Z", i % 3 == 0 ? "delivered" : "in_transit", "Scan")));
+            deliveries.add(Ship24Webhooks.post(body, "Bearer " + Ship24Webhooks.SECRET).then().statusCode(200)
+                    .extract().path("deliveryId"));
+        }
+        // Stored first, applied by the dispatcher's concurrent handlers: each recount sees the others' commits.
+        deliveries.forEach(id -> Orders.awaitProcessed(Ship24Intake.SOURCE, id));
+        assertThat(platform.stats(orderId)).containsEntry("total", 12).containsEntry("delivered", 4)
+                .containsEntry("inTransit", 8).containsEntry("derivedStatus", "partially_delivered");
     }
 
     @Test
