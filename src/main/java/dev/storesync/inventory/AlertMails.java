@@ -12,6 +12,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.Config;
@@ -28,6 +29,8 @@ public class AlertMails {
 
     /** Mails sent per delivery pass at most; the rest waits for the next pass. */
     private static final int MAX_PER_PASS = 50;
+    /** An SMTP server that does not answer must not hold the row (and the pass) for long. */
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final Pool pool;
     private final ReactiveMailer mailer;
@@ -105,7 +108,9 @@ public class AlertMails {
         String condition = r.getString("condition");
         Mail mail = mail(r);
         Uni<String> outcome = enabled
-                ? mailer.send(mail).replaceWith((String) null).onFailure().recoverWithItem(e -> {
+                ? mailer.send(mail).ifNoItem().after(SEND_TIMEOUT).fail().replaceWith((String) null)
+                        .invoke(() -> Log.infof("Inventory alert mailed: %s", mail.getSubject()))
+                        .onFailure().recoverWithItem(e -> {
                     Log.warnf("Inventory alert mail for partner %d (%s) failed, retried later: %s", partnerId,
                             condition, e.getMessage());
                     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
