@@ -77,7 +77,10 @@ public class AlertMails {
     @Scheduled(every = "${storesync.inventory.alerts.mail-retry-interval:30S}", delayed = "5S",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> retryOwed() {
-        return deliver().replaceWithVoid();
+        return deliver().replaceWithVoid().onFailure().recoverWithUni(e -> {
+            Log.warnf("Inventory alert mails could not be delivered, tried again later: %s", e.getMessage());
+            return Uni.createFrom().voidItem();
+        });
     }
 
     /** Sends owed mails one by one until none is left, one fails, or the pass is full; answers how many were sent. */

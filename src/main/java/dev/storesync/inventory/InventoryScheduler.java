@@ -1,6 +1,7 @@
 package dev.storesync.inventory;
 
 import dev.storesync.kernel.JobLeases;
+import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,10 @@ public class InventoryScheduler {
 
     @Scheduled(every = "${storesync.inventory.schedule-tick:1M}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return tick(leases).replaceWithVoid();
+        return tick(leases).replaceWithVoid().onFailure().recoverWithUni(e -> {
+            Log.warnf("Inventory schedule tick failed, tried again next tick: %s", e.getMessage());
+            return Uni.createFrom().voidItem();
+        });
     }
 
     /** One tick as the holder of {@code as}: the id of the run it started, or null. */
