@@ -83,7 +83,11 @@ public class AlertMails {
         });
     }
 
-    /** Sends owed mails one by one until none is left, one fails, or the pass is full; answers how many were sent. */
+    /**
+     * Sends owed mails one by one until none is left, one fails, or the pass is full; answers how
+     * many were sent. Mails tried least often go first, so one that keeps failing does not hold
+     * back the others.
+     */
     Uni<Integer> deliver() {
         if (!delivering.compareAndSet(false, true)) {
             return Uni.createFrom().item(0);
@@ -99,7 +103,7 @@ public class AlertMails {
                 SELECT a.partner_id, a.condition, a.active, a.detail, a.raised_at, a.cleared_at, p.display_name,
                        s.domain
                 FROM inventory_alerts a JOIN partners p ON p.id = a.partner_id JOIN shops s ON s.id = p.shop_id
-                WHERE NOT a.notified ORDER BY a.raised_at LIMIT 1 FOR UPDATE OF a SKIP LOCKED""").execute()
+                WHERE NOT a.notified ORDER BY a.mail_attempts, a.raised_at LIMIT 1 FOR UPDATE OF a SKIP LOCKED""").execute()
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item((Boolean) null)
                         : send(c, rows.iterator().next())))
                 .chain(ok -> ok == null || !ok ? Uni.createFrom().item(sent) : next(sent + 1));

@@ -185,6 +185,26 @@ class InventoryAlertMailTest {
     }
 
     @Test
+    void shouldKeepAMailThatCouldNotBeSentAndSendItOnceWhenSmtpIsBack() {
+        InventoryFixtures.Partner partner = world.partner("smtpdown").item(1, 0);
+        partner.shop.shop.accessToken("shpat_revoked_while_smtp_is_down");
+        GreenMailResource.stopServer();
+        try {
+            awaitRun(syncNow());
+            await().atMost(Duration.ofSeconds(15)).until(() -> alert(partner, InventoryAlerts.TOKEN_INVALID)
+                    .getString("lastMailError") != null);
+            assertThat(alert(partner, InventoryAlerts.TOKEN_INVALID).getBoolean("mailSent")).isFalse();
+        } finally {
+            GreenMailResource.restart();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> mailsAbout(partner).size() == 1);
+        awaitRun(syncNow());
+        assertMailsStay(partner, 1);
+        assertThat(alert(partner, InventoryAlerts.TOKEN_INVALID).getBoolean("mailSent")).isTrue();
+        assertThat(alert(partner, InventoryAlerts.TOKEN_INVALID).getString("lastMailError")).isNull();
+    }
+
+    @Test
     void shouldAnswer404FromTheCronEndpointWhenNoSecretIsConfigured() {
         io.restassured.RestAssured.given().header(InventoryCronResource.HEADER, "anything")
                 .post("/api/cron/inventory-sync").then().statusCode(404).contentType("application/problem+json");

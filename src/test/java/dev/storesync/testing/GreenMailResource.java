@@ -1,6 +1,7 @@
 package dev.storesync.testing;
 
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import jakarta.mail.MessagingException;
@@ -18,13 +19,15 @@ import java.util.Map;
 public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile GreenMail server;
+    private static volatile int port;
 
     @Override
     public Map<String, String> start() {
         server = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         server.start();
+        port = server.getSmtp().getPort();
         return Map.of("quarkus.mailer.mock", "false", "quarkus.mailer.host", "127.0.0.1",
-                "quarkus.mailer.port", Integer.toString(server.getSmtp().getPort()),
+                "quarkus.mailer.port", Integer.toString(port),
                 "quarkus.mailer.start-tls", "DISABLED", "quarkus.mailer.tls", "false");
     }
 
@@ -33,6 +36,17 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
         if (server != null) {
             server.stop();
         }
+    }
+
+    /** Takes the SMTP server down (an outage): sends fail until {@link #restart()}. */
+    public static void stopServer() {
+        server.stop();
+    }
+
+    /** Brings the SMTP server back on the same port, with an empty mailbox. */
+    public static void restart() {
+        server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        server.start();
     }
 
     /** The messages delivered so far, oldest first, once each (GreenMail keeps a copy per recipient). */
