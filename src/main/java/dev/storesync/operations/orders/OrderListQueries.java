@@ -44,10 +44,6 @@ public class OrderListQueries {
         this.config = config;
     }
 
-    public Uni<OrderListDtos.Page> list(OrderListRequest q) {
-        return list(q, null);
-    }
-
     /** The list, limited to {@code onlyShops} (an operator key's shops) when not null. */
     public Uni<OrderListDtos.Page> list(OrderListRequest q, Collection<String> onlyShops) {
         return shopId(q.shopDomain()).chain(shopId -> {

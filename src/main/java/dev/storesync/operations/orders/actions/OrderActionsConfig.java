@@ -11,10 +11,18 @@ public interface OrderActionsConfig {
     @WithDefault("assistant")
     String supportAssignee();
 
-    /** The Shopify metafield an assignment is queued for (an outbox entry; no writer drains it yet). */
+    /** The Shopify metafield an assignment is queued for (an outbox entry, written by AssigneeMetafieldWriter when enabled). */
     AssigneeMetafield assigneeMetafield();
 
     interface AssigneeMetafield {
+        /** Whether the queued metafield entries are written to Shopify ({@code metafieldsSet}); off, they wait. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How often each replica looks for queued metafield entries (when enabled). */
+        @WithDefault("10S")
+        java.time.Duration interval();
+
         /** Metafield namespace on the order. */
         @WithDefault("storesync")
         String namespace();

@@ -47,6 +47,10 @@ public class OrderActionsResource {
             {"success": false, "message": "This API key may not act on shop other-store.myshopify.com.", "updatedOrders": [],
              "type": "https://storesync.dev/problems/forbidden", "title": "Forbidden", "status": 403,
              "detail": "This API key may not act on shop other-store.myshopify.com."}""";
+    private static final String UNAUTHORIZED = """
+            {"success": false, "message": "Send a valid, unrevoked API key as 'Authorization: Bearer <key>'.",
+             "updatedOrders": [], "type": "https://storesync.dev/problems/unauthorized", "title": "Unauthorized",
+             "status": 401, "detail": "Send a valid, unrevoked API key as 'Authorization: Bearer <key>'."}""";
     private static final String INVALID = """
             {"success": false, "message": "assignee: must be 1 to 200 characters", "updatedOrders": [],
              "type": "https://storesync.dev/problems/validation", "title": "Request not valid", "status": 422,
@@ -75,6 +79,8 @@ public class OrderActionsResource {
                       {"id": "gid://shopify/Order/5003", "assignedTo": "kana"}]}""")))
     @APIResponse(responseCode = "400", description = "No shop_domain", content = @Content(mediaType = FAILURE_EXAMPLES,
             schema = @Schema(implementation = ActionDtos.Failure.class), examples = @ExampleObject(name = "missing shop", value = MISSING_SHOP)))
+    @APIResponse(responseCode = "401", description = "No, unknown or revoked API key", content = @Content(mediaType = FAILURE_EXAMPLES,
+            examples = @ExampleObject(name = "unauthorized", value = UNAUTHORIZED)))
     @APIResponse(responseCode = "403", description = "Vendor key, or a shop this operator key may not act on",
             content = @Content(mediaType = FAILURE_EXAMPLES, examples = @ExampleObject(name = "forbidden", value = FORBIDDEN)))
     @APIResponse(responseCode = "404", description = "Unknown shop or order (nothing changed)",
@@ -103,6 +109,8 @@ public class OrderActionsResource {
                       {"id": "gid://shopify/Order/5002", "fulfillmentStatus": "fulfilled", "tracking": {"number": "4455-6677-8899", "carrier": "Yamato", "url": "https://track.example/4455-6677-8899"}}]}""")))
     @APIResponse(responseCode = "400", description = "No shop_domain", content = @Content(mediaType = FAILURE_EXAMPLES,
             examples = @ExampleObject(name = "missing shop", value = MISSING_SHOP)))
+    @APIResponse(responseCode = "401", description = "No, unknown or revoked API key", content = @Content(mediaType = FAILURE_EXAMPLES,
+            examples = @ExampleObject(name = "unauthorized", value = UNAUTHORIZED)))
     @APIResponse(responseCode = "403", description = "Vendor key, or a shop this operator key may not act on",
             content = @Content(mediaType = FAILURE_EXAMPLES, examples = @ExampleObject(name = "forbidden", value = FORBIDDEN)))
     @APIResponse(responseCode = "404", description = "Unknown shop or order (nothing changed)",
@@ -136,6 +144,8 @@ public class OrderActionsResource {
                       {"id": "gid://shopify/Order/5001", "supportThread": "7d0b7c52-2f0e-4c8e-9a51-0f4b3c1f2a10"}]}""")))
     @APIResponse(responseCode = "400", description = "No shop_domain", content = @Content(mediaType = FAILURE_EXAMPLES,
             examples = @ExampleObject(name = "missing shop", value = MISSING_SHOP)))
+    @APIResponse(responseCode = "401", description = "No, unknown or revoked API key", content = @Content(mediaType = FAILURE_EXAMPLES,
+            examples = @ExampleObject(name = "unauthorized", value = UNAUTHORIZED)))
     @APIResponse(responseCode = "403", description = "Vendor key, or a shop this operator key may not act on",
             content = @Content(mediaType = FAILURE_EXAMPLES, examples = @ExampleObject(name = "forbidden", value = FORBIDDEN)))
     @APIResponse(responseCode = "404", description = "Unknown shop or order", content = @Content(mediaType = FAILURE_EXAMPLES,
@@ -164,6 +174,8 @@ public class OrderActionsResource {
                     {"success": true, "message": "Return updated: #1001 → label_generated", "updatedOrders": []}""")))
     @APIResponse(responseCode = "400", description = "No shop_domain", content = @Content(mediaType = FAILURE_EXAMPLES,
             examples = @ExampleObject(name = "missing shop", value = MISSING_SHOP)))
+    @APIResponse(responseCode = "401", description = "No, unknown or revoked API key", content = @Content(mediaType = FAILURE_EXAMPLES,
+            examples = @ExampleObject(name = "unauthorized", value = UNAUTHORIZED)))
     @APIResponse(responseCode = "403", description = "Vendor key, or a shop this operator key may not act on",
             content = @Content(mediaType = FAILURE_EXAMPLES, examples = @ExampleObject(name = "forbidden", value = FORBIDDEN)))
     @APIResponse(responseCode = "404", description = "Unknown shop or order", content = @Content(mediaType = FAILURE_EXAMPLES,

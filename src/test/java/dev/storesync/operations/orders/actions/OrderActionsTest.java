@@ -102,6 +102,15 @@ class OrderActionsTest {
         assertThat(again.getString("message")).isEqualTo("Assigned 1 order to ren");
         assertThat(list(Map.of("assigned_to", "ren")).extract().jsonPath().getList("orders.id")).containsExactly(a.id());
         assertThat(list(Map.of("assigned_to", "kana")).extract().jsonPath().getList("orders.id")).hasSize(2);
+
+        // The queued metafield entries reach Shopify (the writer is enabled in the test profile), the
+        // order's metafield ending with its current assignee.
+        await().atMost(WITHIN).untilAsserted(() -> {
+            assertThat(a.metafield("storesync", "assignee")).isEqualTo("ren");
+            assertThat(b.metafield("storesync", "assignee")).isEqualTo("kana");
+            assertThat(count("SELECT count(*) FROM outbox_events WHERE aggregate = ? AND event_type = 'shopify.metafield_set' "
+                    + "AND state = 'delivered'", "order:" + a.id())).isEqualTo(2);
+        });
     }
 
     @Test
