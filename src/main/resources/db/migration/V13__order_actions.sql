@@ -12,9 +12,12 @@ ALTER TABLE orders
                                              'inspection', 'awaiting_refund', 'completed', 'denied', 'cancelled')),
     ADD COLUMN return_last_action TEXT,
     ADD COLUMN support_thread_id UUID;
+-- assigned_to = x (the filter) and the assigned tab (any assignee), each in the list's order.
 CREATE INDEX orders_assigned ON orders (shop_id, assigned_to, shopify_created_at DESC NULLS LAST, id DESC)
     WHERE assigned_to IS NOT NULL;
 CREATE INDEX orders_assigned_all_shops ON orders (assigned_to, shopify_created_at DESC NULLS LAST, id DESC)
+    WHERE assigned_to IS NOT NULL;
+CREATE INDEX orders_assigned_tab ON orders (shop_id, shopify_created_at DESC NULLS LAST, id DESC)
     WHERE assigned_to IS NOT NULL;
 CREATE INDEX orders_returns_open ON orders (shop_id, shopify_created_at DESC NULLS LAST, id DESC)
     WHERE return_state IN ('awaiting_label', 'label_generated', 'in_transit', 'inspection', 'awaiting_refund');

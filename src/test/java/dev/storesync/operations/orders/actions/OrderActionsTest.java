@@ -149,6 +149,11 @@ class OrderActionsTest {
                 "orderId", a.id(), "note", "hi")), 404, "not-found");
         assertFailure(post(Api.ADMIN_KEY, "returns", Map.of("shop_domain", store.domain, "orderId", "#404404",
                 "action", "open")), 404, "not-found");
+        assertFailure(post(Api.ADMIN_KEY, "fulfill", Map.of("shop_domain", store.domain, "orderIds", List.of("#404404"))),
+                404, "not-found");
+        assertFailure(post(Api.ADMIN_KEY, "support", Map.of("shop_domain", store.domain, "orderId", "gid://shopify/Order/1",
+                "note", "hi")), 404, "not-found");
+        assertFailure(asAdmin().post("/sync/orders/assign").then(), 400, "bad-request");
         // 401 and 403 (vendor keys have no access) are envelopes too.
         assertFailure(post("ssk_not-a-key", "assign", Map.of("shop_domain", store.domain)), 401, "unauthorized");
         assertFailure(post(vendor.key(), "assign", Map.of("shop_domain", store.domain, "orderIds", List.of(a.id()),
@@ -387,6 +392,16 @@ class OrderActionsTest {
 
         assertFailure(post(operator, "assign", Map.of("shop_domain", otherStore.domain, "orderIds", List.of(theirs.id()),
                 "assignee", "kana")), 403, "forbidden");
+        assertFailure(post(operator, "fulfill", Map.of("shop_domain", otherStore.domain, "orderIds", List.of(theirs.id()))),
+                403, "forbidden");
+        assertFailure(post(operator, "support", Map.of("shop_domain", otherStore.domain, "orderId", theirs.id(),
+                "note", "hi")), 403, "forbidden");
+        assertFailure(post(operator, "returns", Map.of("shop_domain", otherStore.domain, "orderId", theirs.id(),
+                "action", "open")), 403, "forbidden");
+        // An order of the other shop named with the key's own shop is simply not there.
+        assertFailure(post(operator, "returns", Map.of("shop_domain", store.domain, "orderId", theirs.id(),
+                "action", "open")), 404, "not-found");
+        assertThat(otherStore.shop.order(theirs.id()).fulfillments()).isEmpty();
         post(operator, "assign", Map.of("shop_domain", store.domain, "orderIds", List.of(mine.id()), "assignee", "kana"))
                 .statusCode(200);
         // Lists: a named other shop is 403, no shop means only the key's shops.
