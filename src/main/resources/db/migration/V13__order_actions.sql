@@ -70,7 +70,8 @@ CREATE TABLE order_action_requests (
     action          TEXT        NOT NULL,
     fingerprint     TEXT        NOT NULL,
     status          INT         NOT NULL,
-    response        JSONB       NOT NULL,
+    -- The answer as sent (text, not JSONB, so a replay is byte for byte the first answer).
+    response        TEXT        NOT NULL,
     created_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (principal, idempotency_key)
 );

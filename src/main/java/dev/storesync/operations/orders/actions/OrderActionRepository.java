@@ -121,7 +121,7 @@ public class OrderActionRepository {
     public Uni<Boolean> takeKey(SqlClient c, String principal, String key, String action, String fingerprint) {
         return c.preparedQuery("""
                 INSERT INTO order_action_requests (principal, idempotency_key, action, fingerprint, status, response)
-                VALUES ($1, $2, $3, $4, 0, '{}'::jsonb) ON CONFLICT DO NOTHING""")
+                VALUES ($1, $2, $3, $4, 0, '') ON CONFLICT DO NOTHING""")
                 .execute(Tuple.of(principal, key, action, fingerprint)).map(rows -> rows.rowCount() == 1);
     }
 
@@ -131,12 +131,12 @@ public class OrderActionRepository {
                 WHERE principal = $1 AND idempotency_key = $2""").execute(Tuple.of(principal, key)).map(rows -> {
                     Row r = rows.iterator().next();
                     return new Stored(r.getString("action"), r.getString("fingerprint"), r.getInteger("status"),
-                            (JsonObject) r.getValue("response"));
+                            new JsonObject(r.getString("response")));
                 });
     }
 
     public Uni<Void> store(SqlClient c, String principal, String key, int status, JsonObject response) {
         return c.preparedQuery("UPDATE order_action_requests SET status = $3, response = $4 WHERE principal = $1 AND idempotency_key = $2")
-                .execute(Tuple.of(principal, key, status, response)).replaceWithVoid();
+                .execute(Tuple.of(principal, key, status, response.encode())).replaceWithVoid();
     }
 }

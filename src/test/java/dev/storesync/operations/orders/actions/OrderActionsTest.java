@@ -174,7 +174,7 @@ class OrderActionsTest {
         io.restassured.response.Response replay = asAdmin().header("Idempotency-Key", key).body(body).post("/sync/orders/assign");
         assertThat(replay.statusCode()).isEqualTo(200);
         assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
-        assertThat(new io.vertx.core.json.JsonObject(replay.asString())).isEqualTo(new io.vertx.core.json.JsonObject(first));
+        assertThat(replay.asString()).isEqualTo(first);
         assertThat(list(Map.of("assigned_to", "ren")).extract().jsonPath().getList("orders.id")).containsExactly(a.id());
         assertThat(count("SELECT count(*) FROM order_assignments a JOIN orders o ON o.id = a.order_id WHERE o.gid = ?",
                 a.id())).isEqualTo(2);
@@ -186,6 +186,32 @@ class OrderActionsTest {
         // The same key on another action is another request too.
         assertFailure(asAdmin().header("Idempotency-Key", key).body(Map.of("shop_domain", store.domain,
                 "orderId", a.id(), "action", "open")).post("/sync/orders/returns").then(), 422, "idempotency-key-reused");
+    }
+
+    @Test
+    void shouldFulfillOnceWhenTheSameKeyArrivesTwiceAtOnce() throws Exception {
+        SimOrder a = store.shop.order().line("RACE-1", 2, vendor.name()).createRouted();
+        store.importOrder(a);
+        String key = "fulfill-" + UUID.randomUUID();
+        Map<String, Object> body = Map.of("shop_domain", store.domain, "orderIds", List.of(a.id()),
+                "tracking", Map.of("number", "RACE-77"));
+        List<java.util.concurrent.CompletableFuture<io.restassured.response.Response>> sent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sent.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> asAdmin().header("Idempotency-Key", key).body(body).post("/sync/orders/fulfill")));
+        }
+        List<String> answers = new ArrayList<>();
+        for (java.util.concurrent.CompletableFuture<io.restassured.response.Response> f : sent) {
+            io.restassured.response.Response r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+            answers.add(r.asString());
+        }
+        assertThat(answers).containsOnly(answers.get(0));
+        assertThat(count("SELECT count(*) FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.gid = ?", a.id()))
+                .isEqualTo(1);
+        await().atMost(WITHIN).until(() -> a.fulfillments().size() == 1);
+        assertThat(a.fulfillments().get(0).trackingInfo()).extracting(SimFulfillment.TrackingInfo::number)
+                .containsExactly("RACE-77");
     }
 
     // --- fulfill --------------------------------------------------------------------------------------
