@@ -116,6 +116,13 @@ class OrderContractV12Test {
             }
             assertThat(documented).as("answers documented for %s", action).isGreaterThanOrEqualTo(5);
         }
+        Map<String, String> reads = Map.of("/sync/orders", "list-page", "/sync/orders/{id}/timeline", "timeline");
+        for (Map.Entry<String, String> read : reads.entrySet()) {
+            List<JsonNode> examples = examples(doc.path("paths").path(read.getKey()).path("get").path("responses")
+                    .path("200").path("content"));
+            assertThat(examples).as("answer examples of GET %s", read.getKey()).isNotEmpty();
+            examples.forEach(example -> valid(read.getValue(), example));
+        }
     }
 
     @Test
