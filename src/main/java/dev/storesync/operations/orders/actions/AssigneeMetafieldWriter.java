@@ -82,19 +82,26 @@ public class AssigneeMetafieldWriter {
 
     private Uni<Void> send(Row row, UUID token) {
         UUID id = row.getUUID("id");
+        int attempts = row.getInteger("attempts");
         JsonObject p = (JsonObject) row.getValue("payload");
         String shop = p.getString("shop");
+        if (shop == null || p.getString("ownerId") == null || p.getString("key") == null) {
+            return discard(id, token, attempts, "entry without shop, ownerId or key");
+        }
         return pool.preparedQuery("""
                 SELECT o.assigned_to FROM orders o JOIN shops s ON s.id = o.shop_id WHERE o.gid = $1 AND s.domain = $2""")
                 .execute(Tuple.of(p.getString("ownerId"), shop))
                 .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getString("assigned_to"))
                 .chain(current -> {
                     Map<String, Object> metafield = Map.of("ownerId", p.getString("ownerId"),
-                            "namespace", p.getString("namespace"), "key", p.getString("key"),
-                            "type", p.getString("type"), "value", current != null ? current : p.getString("value"));
+                            "namespace", p.getString("namespace", "storesync"), "key", p.getString("key"),
+                            "type", p.getString("type", "single_line_text_field"),
+                            "value", current != null ? current : p.getString("value", ""));
                     return shopify.query(shop, "AssigneeMetafieldSet", Map.of("metafields", List.of(metafield)));
                 })
-                .chain(result -> finish(id, token, row.getInteger("attempts"), result));
+                .chain(result -> finish(id, token, attempts, result))
+                // An unexpected failure of one entry waits like a transient one and never stops the batch.
+                .onFailure().recoverWithUni(e -> retryLater(id, token, attempts, String.valueOf(e.getMessage())));
     }
 
     private Uni<Void> finish(UUID id, UUID token, int attempts, ShopifyResult result) {
@@ -105,14 +112,22 @@ public class AssigneeMetafieldWriter {
                     WHERE id = $1 AND claim_token = $2""").execute(Tuple.of(id, token)).replaceWithVoid();
         }
         String error = result.message().en();
-        if (!result.retryable() || attempts >= MAX_ATTEMPTS) {
-            Log.warnf("Assignee metafield entry %s discarded after %d attempt(s): %s", id, attempts, error);
-            return pool.preparedQuery("""
-                    UPDATE outbox_events SET state = 'discarded', finished_at = now(), claimed_until = NULL,
-                                             claim_token = NULL, last_error = $3
-                    WHERE id = $1 AND claim_token = $2""").execute(Tuple.of(id, token, error)).replaceWithVoid();
+        return result.retryable() ? retryLater(id, token, attempts, error) : discard(id, token, attempts, error);
+    }
+
+    private Uni<Void> discard(UUID id, UUID token, int attempts, String error) {
+        Log.warnf("Assignee metafield entry %s discarded after %d attempt(s): %s", id, attempts, error);
+        return pool.preparedQuery("""
+                UPDATE outbox_events SET state = 'discarded', finished_at = now(), claimed_until = NULL,
+                                         claim_token = NULL, last_error = $3
+                WHERE id = $1 AND claim_token = $2""").execute(Tuple.of(id, token, error)).replaceWithVoid();
+    }
+
+    // 1, 2, 4 … minutes, at most an hour; discarded after MAX_ATTEMPTS.
+    private Uni<Void> retryLater(UUID id, UUID token, int attempts, String error) {
+        if (attempts >= MAX_ATTEMPTS) {
+            return discard(id, token, attempts, error);
         }
-        // 1, 2, 4 … minutes, at most an hour.
         int delay = (int) Math.min(3600, 60L << Math.min(attempts - 1, 6));
         return pool.preparedQuery("""
                 UPDATE outbox_events SET state = 'pending', next_attempt_at = now() + make_interval(secs => $3),
