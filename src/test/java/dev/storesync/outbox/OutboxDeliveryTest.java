@@ -82,6 +82,22 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void anEventWhoseWorkerDiedMidDeliveryIsDeliveredOnceItsClaimExpires() throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO outbox_events (id, event_type, aggregate, payload, state, attempts, claim_token, claimed_until)
+                VALUES (?, 'test_event.sent', ?, '{"n": 7}'::jsonb, 'running', 1, gen_random_uuid(),
+                        now() - interval '1 second')""")) {
+            ps.setObject(1, id);
+            ps.setString(2, "test:" + id);
+            ps.executeUpdate();
+        }
+
+        await().atMost(WITHIN).until(() -> "delivered".equals(row(id).get("state")));
+        assertThat(receiver.deliveries(id.toString())).extracting(EventReceiver.Delivery::attempt).containsExactly("2");
+    }
+
+    @Test
     void aPlatformOrderSeenForTheFirstTimeIsAnnouncedOnce() throws Exception {
         platform.reset();
         String orderNumber = "EV" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();

@@ -399,6 +399,29 @@ class PlatformSyncTest {
     }
 
     @Test
+    void aRunWhoseReplicaStoppedIsAbandonedByTheNextTrigger() throws SQLException {
+        long stale;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO platform_sync_runs (trigger, since, started_at, heartbeat_at)
+                VALUES ('schedule', now() - interval '1 day', now() - interval '2 hours', now() - interval '1 hour')
+                RETURNING id""")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                stale = rs.getLong(1);
+            }
+        }
+        platform.addOrder(n("AB"), "approved").po(n("AB") + "-1", "Acme");
+
+        JsonPath run = syncAndWait(Map.of("fullResync", true));
+
+        assertThat(run.getLong("id")).isNotEqualTo(stale);
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        JsonPath abandoned = asAdmin().get("/platform/orders/sync/runs/" + stale).then().statusCode(200).extract().jsonPath();
+        assertThat(abandoned.getString("outcome")).isEqualTo("abandoned");
+        assertThat(abandoned.getString("error")).contains("no heartbeat");
+    }
+
+    @Test
     void thePeriodicTriggerStartsARunOnTheReplicaHoldingTheLease() {
         platform.addOrder(n("SCH"), "approved").po(n("SCH") + "-1", "Acme");
 
@@ -409,6 +432,30 @@ class PlatformSyncTest {
         JsonPath run = awaitRun(newest.getLong("items[0].id"));
         assertThat(run.getString("outcome")).isEqualTo("succeeded");
         assertThat(listed("")).containsExactly(n("SCH"));
+    }
+
+    @Test
+    void anOrphanShipmentWaitingForItsPoIsLinkedWhenTheSyncBringsThePo() throws SQLException {
+        String tracking = "ORPH" + prefix;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO tracked_shipments (tracking_number, courier_code, raw_reference, po_number, status_milestone)
+                VALUES (?, 'ups', ?, ?, 'delivered')""")) {
+            ps.setString(1, tracking);
+            ps.setString(2, "po " + n("L") + "-1");
+            ps.setString(3, n("L") + "-1");
+            ps.executeUpdate();
+        }
+        platform.addOrder(n("L"), "approved").po("PO#" + n("L") + "-1", "Acme").po(n("L") + "-2", "Acme");
+
+        syncAndWait(Map.of("fullResync", true));
+
+        JsonPath detail = order(n("L"));
+        // The carrier tracking's rule counts shipments: the one there is was delivered.
+        assertThat(detail.getString("order.derivedStatus")).isEqualTo("delivered");
+        assertThat(detail.getInt("order.shipments.total")).isEqualTo(1);
+        assertThat(detail.getInt("order.shipments.delivered")).isEqualTo(1);
+        assertThat(detail.getString("shipments[0].trackingNumber")).isEqualTo(tracking);
+        assertThat(listed("&hasShipments=true")).containsExactly(n("L"));
     }
 
     @Test
