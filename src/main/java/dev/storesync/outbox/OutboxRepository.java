@@ -26,7 +26,10 @@ public class OutboxRepository {
     private static final String CLAIM = """
             WITH due AS (
                 SELECT id FROM outbox_events
-                WHERE (state = 'pending' AND next_attempt_at <= now()) OR (state = 'running' AND claimed_until < now())
+                WHERE ((state = 'pending' AND next_attempt_at <= now()) OR (state = 'running' AND claimed_until < now()))
+                  -- shopify.* entries are writes queued for Shopify, drained by their own writer
+                  -- (operations.orders.actions.AssigneeMetafieldWriter), not events for subscribers.
+                  AND event_type NOT LIKE 'shopify.%'
                 ORDER BY next_attempt_at, created_at
                 LIMIT $1
                 FOR UPDATE SKIP LOCKED)

@@ -131,6 +131,17 @@ class OutboxDeliveryTest {
                 d.signature().getBytes(StandardCharsets.US_ASCII));
     }
 
+    @Test
+    void aQueuedShopifyWriteIsNotAnEventForSubscribers() throws Exception {
+        UUID write = UUID.randomUUID();
+        UUID event = UUID.randomUUID();
+        insertEvent(write, "shopify.test_write", "test:" + write);
+        insertEvent(event, "test_event.sent", "test:" + event);
+        await().atMost(WITHIN).until(() -> "delivered".equals(row(event).get("state")));
+        assertThat(receiver.deliveries(write.toString())).isEmpty();
+        assertThat(row(write)).containsEntry("state", "pending").containsEntry("attempts", "0");
+    }
+
     private void insertEvent(UUID id, String type, String aggregate) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO outbox_events (id, event_type, aggregate, payload) VALUES (?, ?, ?, '{\"n\": 7}'::jsonb)")) {
