@@ -3,6 +3,8 @@ package dev.storesync.inventory;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings of the inventory sync; each key and its environment variable are listed in README.md. */
 @ConfigMapping(prefix = "storesync.inventory")
@@ -14,4 +16,32 @@ public interface InventoryConfig {
      */
     @WithDefault("15M")
     Duration runLease();
+
+    /** How often a replica checks whether a scheduled run is due (the interval itself is in the database). */
+    @WithDefault("1M")
+    Duration scheduleTick();
+
+    /** The secret {@code POST /api/cron/inventory-sync} requires; without one the endpoint answers 404. */
+    Optional<String> cronSecret();
+
+    /** How often the SSE stream of a running run re-reads its progress from the database. */
+    @WithDefault("1S")
+    Duration progressInterval();
+
+    /** Critical-failure alerts. */
+    Alerts alerts();
+
+    interface Alerts {
+
+        /** Recipients of alert and recovery mails; without them (or without SMTP) alerts are only logged and shown. */
+        Optional<List<String>> emailTo();
+
+        /** Sender of the mails. */
+        @WithDefault("storesync@localhost")
+        String emailFrom();
+
+        /** How often unsent alert mails are (re)tried; a new alert is mailed at once. */
+        @WithDefault("30S")
+        Duration mailRetryInterval();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.storesync.inventory;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -76,7 +78,40 @@ public final class InventoryDtos {
     public record FailedItem(long partnerId, Long mappingId, String reason, String shopifyError) {
     }
 
+    /** {@code progress} is the run's {@link RunProgress}, final once the run has ended. */
     public record RunDetail(long id, String trigger, Long partnerId, String outcome, Instant startedAt,
-            Instant finishedAt, String error, List<RunPartner> partners, List<FailedItem> failedItems) {
+            Instant finishedAt, String error, RunProgress progress, List<RunPartner> partners,
+            List<FailedItem> failedItems) {
+    }
+
+    /**
+     * How far a run is: partners whose part is recorded, and their mapped items (synced or failed).
+     * The totals are null until the run has listed its partners.
+     */
+    @RegisterForReflection
+    public record RunProgress(long runId, String outcome, int partnersDone, Integer partnersTotal, int itemsDone,
+            Integer itemsTotal) {
+
+        boolean finished() {
+            return !"running".equals(outcome);
+        }
+    }
+
+    /** The schedule's runtime settings; {@code nextRunAt} null while disabled. */
+    public record ScheduleView(boolean enabled, int intervalMinutes, Instant lastScheduledRunAt, Instant nextRunAt,
+            Instant updatedAt) {
+    }
+
+    /** New schedule settings: both fields required, the interval 5 to 1,440 minutes. */
+    public record ScheduleRequest(@NotNull Boolean enabled,
+            @NotNull @Min(value = 5, message = "must be at least 5 minutes")
+            @Max(value = 1440, message = "must be at most 1440 minutes (24 h)")
+            Integer intervalMinutes) {
+    }
+
+    /** A critical condition of a partner: active now, or cleared (with the time it cleared). */
+    @RegisterForReflection
+    public record AlertView(long partnerId, String partnerName, String condition, boolean active, String detail,
+            Instant raisedAt, Instant clearedAt, boolean mailSent, String lastMailError) {
     }
 }

@@ -2,12 +2,19 @@ package dev.storesync.inventory;
 
 import dev.storesync.kernel.ProblemException;
 import dev.storesync.security.Roles;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -18,10 +25,12 @@ public class InventoryRunResource {
 
     private final InventorySync sync;
     private final SyncRuns runs;
+    private final InventoryConfig config;
 
-    public InventoryRunResource(InventorySync sync, SyncRuns runs) {
+    public InventoryRunResource(InventorySync sync, SyncRuns runs, InventoryConfig config) {
         this.sync = sync;
         this.runs = runs;
+        this.config = config;
     }
 
     /**
@@ -47,5 +56,24 @@ public class InventoryRunResource {
     @Path("/runs/{id}")
     public Uni<InventoryDtos.RunDetail> getRun(@RestPath long id) {
         return runs.get(id).onItem().ifNull().failWith(() -> ProblemException.notFound("No inventory sync run " + id));
+    }
+
+    /**
+     * The run's progress as Server-Sent Events: a {@code progress} event whenever it changed (read
+     * from the run's row every {@code progress-interval}, so any replica can serve it), then one
+     * {@code finished} event with the final figures, and the stream ends. An ended run gets only
+     * the {@code finished} event.
+     */
+    @GET
+    @Path("/runs/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> events(@RestPath long id, @Context Sse sse) {
+        AtomicLong eventId = new AtomicLong();
+        return Multi.createBy().repeating().uni(() -> runs.progress(id)).withDelay(config.progressInterval())
+                .whilst(p -> !p.finished())
+                .skip().repetitions()
+                .map(p -> sse.newEventBuilder().id(Long.toString(eventId.incrementAndGet()))
+                        .name(p.finished() ? "finished" : "progress").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(InventoryDtos.RunProgress.class, p).build());
     }
 }

@@ -29,19 +29,52 @@ public class InventorySweep {
     record Failure(Long mappingId, String reason, String shopifyError) {
     }
 
-    /** One partner's result; {@code error} says why the whole partner failed. */
+    /**
+     * One partner's result; {@code error} says why the whole partner failed, and {@code failureKind}
+     * (see {@link FailureKind}) what kind of failure that was, for the alerts.
+     */
     record PartnerOutcome(long partnerId, String status, int checked, int changed, int unchanged, long durationMs,
-            String error, List<Failure> failures) {
+            String error, List<Failure> failures, FailureKind failureKind) {
+
+        PartnerOutcome(long partnerId, String status, int checked, int changed, int unchanged, long durationMs,
+                String error, List<Failure> failures) {
+            this(partnerId, status, checked, changed, unchanged, durationMs, error, failures, null);
+        }
 
         static PartnerOutcome failed(long partnerId, long durationMs, String error) {
-            return new PartnerOutcome(partnerId, "failed", 0, 0, 0, durationMs, error, List.of());
+            return failed(partnerId, durationMs, error, FailureKind.OTHER);
+        }
+
+        static PartnerOutcome failed(long partnerId, long durationMs, String error, FailureKind kind) {
+            return new PartnerOutcome(partnerId, "failed", 0, 0, 0, durationMs, error, List.of(), kind);
+        }
+    }
+
+    /** Why a whole partner failed. */
+    enum FailureKind {
+        /** The partner's token was rejected (401) or lacks a permission (403). */
+        PARTNER_TOKEN_INVALID,
+        /** The partner did not answer, after the client's retries (5xx, timeouts, open breaker). */
+        PARTNER_UNREACHABLE,
+        /** Reading the owner failed: nothing is known about the partner. */
+        OWNER_UNAVAILABLE,
+        OTHER;
+
+        static FailureKind of(ShopifyResult result) {
+            if (result instanceof ShopifyResult.Unauthorized || result instanceof ShopifyResult.Forbidden) {
+                return PARTNER_TOKEN_INVALID;
+            }
+            return result instanceof ShopifyResult.Transient ? PARTNER_UNREACHABLE : OTHER;
         }
     }
 
     /** The whole partner cannot be synced now (a read failed): no item of it is written. */
     static final class PartnerFailed extends RuntimeException {
-        PartnerFailed(String message) {
+        final FailureKind kind;
+
+        PartnerFailed(String message, FailureKind kind) {
             super(message, null, false, false);
+            this.kind = kind;
         }
     }
 
@@ -69,8 +102,8 @@ public class InventorySweep {
         return readPartner(partner.domain(), mappings)
                 .chain(stock -> readOwner(owner, mappings.stream().map(ProductMappings.Mapping::ownerInventoryItemGid)
                         .toList()).chain(levels -> compareAndWrite(partner, owner, mappings, stock, levels, started)))
-                .onFailure(PartnerFailed.class)
-                .recoverWithItem(e -> PartnerOutcome.failed(partner.id(), millisSince(started), e.getMessage()));
+                .onFailure(PartnerFailed.class).recoverWithItem(e -> PartnerOutcome.failed(partner.id(),
+                        millisSince(started), e.getMessage(), ((PartnerFailed) e).kind));
     }
 
     private Uni<PartnerOutcome> compareAndWrite(Partners.Partner partner, OwnerShop.Owner owner,
@@ -149,7 +182,9 @@ public class InventorySweep {
                             }
                             return out;
                         }))
-                .collect().in(HashMap::new, Map::putAll);
+                .collect().<Map<String, OwnerLevel>>in(HashMap::new, Map::putAll)
+                .onFailure(PartnerFailed.class)
+                .transform(e -> new PartnerFailed(e.getMessage(), FailureKind.OWNER_UNAVAILABLE));
     }
 
     private static Integer available(JsonObject level) {
@@ -168,7 +203,7 @@ public class InventorySweep {
     /** The non-null nodes of a nodes(ids:) answer (null: no such object, or not of the asked type). */
     private static List<JsonObject> nodes(ShopifyResult result, String what) {
         if (!(result instanceof ShopifyResult.Success ok)) {
-            throw new PartnerFailed("Reading " + what + " failed: " + result.message().en());
+            throw new PartnerFailed("Reading " + what + " failed: " + result.message().en(), FailureKind.of(result));
         }
         List<JsonObject> out = new ArrayList<>();
         JsonArray nodes = ok.data().getJsonArray("nodes", new JsonArray());

@@ -42,12 +42,13 @@ public class SyncRuns {
         return start(trigger, partnerId, lease, 3);
     }
 
+    private static final String ABANDON_SILENT = """
+            UPDATE inventory_sync_runs SET outcome = 'abandoned', finished_at = now(),
+                   error = 'no heartbeat since ' || heartbeat_at || ': its replica stopped'
+            WHERE outcome = 'running' AND heartbeat_at < now() - $1 * interval '1 millisecond'""";
+
     private Uni<Start> start(String trigger, Long partnerId, Duration lease, int attempts) {
-        return pool.preparedQuery("""
-                UPDATE inventory_sync_runs SET outcome = 'abandoned', finished_at = now(),
-                       error = 'no heartbeat since ' || heartbeat_at || ': its replica stopped'
-                WHERE outcome = 'running' AND heartbeat_at < now() - $1 * interval '1 millisecond'""")
-                .execute(Tuple.of(lease.toMillis()))
+        return pool.preparedQuery(ABANDON_SILENT).execute(Tuple.of(lease.toMillis()))
                 .chain(() -> pool.preparedQuery("""
                         INSERT INTO inventory_sync_runs (trigger, partner_id) VALUES ($1, $2)
                         ON CONFLICT DO NOTHING RETURNING id""").execute(Tuple.of(trigger, partnerId)))
@@ -66,8 +67,44 @@ public class SyncRuns {
                                 }));
     }
 
-    /** Records one partner's part of the run, its failed items and the partner's status, together. */
-    Uni<Void> recordPartner(long runId, InventorySweep.PartnerOutcome o) {
+    /**
+     * Starts a run of trigger {@code schedule} when the schedule is enabled, no run is running and
+     * the last scheduled run started at least an interval ago; else null. The schedule row is locked
+     * first, so ticks racing on several replicas decide one after the other and only one run starts
+     * per slot, even when two replicas both believe they hold the tick's lease.
+     */
+    Uni<Long> startScheduled(Duration lease) {
+        return pool.preparedQuery(ABANDON_SILENT).execute(Tuple.of(lease.toMillis()))
+                .chain(() -> pool.withTransaction(c -> c.query("""
+                        SELECT enabled, interval_minutes FROM inventory_schedule FOR UPDATE""").execute()
+                        .chain(settings -> {
+                            Row s = settings.iterator().next();
+                            if (!s.getBoolean("enabled")) {
+                                return Uni.createFrom().nullItem();
+                            }
+                            return c.preparedQuery("""
+                                    INSERT INTO inventory_sync_runs (trigger)
+                                    SELECT 'schedule' WHERE NOT EXISTS (SELECT 1 FROM inventory_sync_runs
+                                        WHERE trigger = 'schedule' AND started_at > now() - $1 * interval '1 minute')
+                                    ON CONFLICT DO NOTHING RETURNING id""")
+                                    .execute(Tuple.of(s.getInteger("interval_minutes")))
+                                    .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getLong("id"));
+                        })));
+    }
+
+    /** The partners and mapped items the run is about to sweep. */
+    Uni<Void> recordTotals(long runId, List<Long> partnerIds) {
+        return pool.preparedQuery("""
+                UPDATE inventory_sync_runs SET partners_total = cardinality($2::bigint[]),
+                       items_total = (SELECT count(*) FROM product_mappings WHERE active AND partner_id = ANY($2))
+                WHERE id = $1""").execute(Tuple.of(runId, partnerIds.toArray(new Long[0]))).replaceWithVoid();
+    }
+
+    /**
+     * Records one partner's part of the run, its failed items, the partner's status and the run's
+     * progress ({@code itemsDone}: the partner's mapped items, synced or not), together.
+     */
+    Uni<Void> recordPartner(long runId, InventorySweep.PartnerOutcome o, int itemsDone) {
         return pool.withTransaction(c -> c.preparedQuery("""
                 INSERT INTO inventory_sync_run_partners (run_id, partner_id, status, checked, changed, unchanged, failed,
                     duration_ms, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
@@ -85,8 +122,10 @@ public class SyncRuns {
                             VALUES ($1, $2, $3, $4, $5)""").executeBatch(items).replaceWithVoid();
                 })
                 .chain(() -> partners.recordStatus(c, o.partnerId(), o.status(), o.error(), o.failures().size()))
-                .chain(() -> c.preparedQuery("UPDATE inventory_sync_runs SET heartbeat_at = now() WHERE id = $1")
-                        .execute(Tuple.of(runId)).replaceWithVoid()));
+                .chain(() -> c.preparedQuery("""
+                        UPDATE inventory_sync_runs SET heartbeat_at = now(), partners_done = partners_done + 1,
+                               items_done = items_done + $2 WHERE id = $1""")
+                        .execute(Tuple.of(runId, itemsDone)).replaceWithVoid()));
     }
 
     /** Ends a running run; a run already ended (abandoned by another replica) keeps its outcome. */
@@ -126,14 +165,28 @@ public class SyncRuns {
                 });
     }
 
-    /** One run with its per-partner rows and failed items, or null. */
+    /** A run's outcome and progress, or null: what the SSE stream sends. */
+    public Uni<InventoryDtos.RunProgress> progress(long id) {
+        return pool.preparedQuery("SELECT " + PROGRESS_COLUMNS + " FROM inventory_sync_runs WHERE id = $1")
+                .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 0 ? null : progress(rows.iterator().next()));
+    }
+
+    private static final String PROGRESS_COLUMNS = "id, outcome, partners_done, partners_total, items_done, items_total";
+
+    private static InventoryDtos.RunProgress progress(Row r) {
+        return new InventoryDtos.RunProgress(r.getLong("id"), r.getString("outcome"), r.getInteger("partners_done"),
+                r.getInteger("partners_total"), r.getInteger("items_done"), r.getInteger("items_total"));
+    }
+
+    /** One run with its progress, per-partner rows and failed items, or null. */
     public Uni<InventoryDtos.RunDetail> get(long id) {
-        return pool.preparedQuery("SELECT id, trigger, partner_id, outcome, started_at, finished_at, error "
-                + "FROM inventory_sync_runs WHERE id = $1").execute(Tuple.of(id)).chain(rows -> {
+        return pool.preparedQuery("SELECT trigger, partner_id, started_at, finished_at, error, " + PROGRESS_COLUMNS
+                + " FROM inventory_sync_runs WHERE id = $1").execute(Tuple.of(id)).chain(rows -> {
                     if (rows.rowCount() == 0) {
                         return Uni.createFrom().nullItem();
                     }
                     InventoryDtos.RunSummary run = summary(rows.iterator().next());
+                    InventoryDtos.RunProgress progress = progress(rows.iterator().next());
                     Uni<List<InventoryDtos.RunPartner>> partnerRows = pool.preparedQuery("""
                             SELECT rp.*, p.display_name FROM inventory_sync_run_partners rp
                             JOIN partners p ON p.id = rp.partner_id WHERE rp.run_id = $1 ORDER BY rp.partner_id""")
@@ -155,7 +208,7 @@ public class SyncRuns {
                             });
                     return Uni.combine().all().unis(partnerRows, failed).asTuple()
                             .map(t -> new InventoryDtos.RunDetail(run.id(), run.trigger(), run.partnerId(), run.outcome(),
-                                    run.startedAt(), run.finishedAt(), run.error(), t.getItem1(), t.getItem2()));
+                                    run.startedAt(), run.finishedAt(), run.error(), progress, t.getItem1(), t.getItem2()));
                 });
     }
 

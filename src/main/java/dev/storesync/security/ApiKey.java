@@ -23,6 +23,9 @@ public class ApiKey {
     public String role;
     @Column(name = "vendor_id")
     public Long vendorId;
+    /** The shops an operator key may act on; null for every shop. */
+    @Column(name = "shop_domains")
+    public String[] shopDomains;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "revoked_at")

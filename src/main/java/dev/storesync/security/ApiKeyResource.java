@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -35,6 +36,13 @@ public class ApiKeyResource {
     @GET
     public Uni<List<ApiKeyDtos.View>> list() {
         return service.list();
+    }
+
+    /** Limits an operator key to shops: {@code {"shopDomains": ["a.myshopify.com"]}}, or {@code null} for all shops. */
+    @PUT
+    @Path("/{id}/shops")
+    public Uni<ApiKeyDtos.View> limitShops(@RestPath long id, @Valid @NotNull ApiKeyDtos.ShopsRequest body) {
+        return service.limitShops(id, body);
     }
 
     @DELETE

@@ -1,6 +1,7 @@
 package dev.storesync.security;
 
 import dev.storesync.kernel.ProblemException;
+import dev.storesync.shops.ShopDomains;
 import dev.storesync.vendors.VendorRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -32,6 +33,10 @@ public class ApiKeyService {
         if (!vendorRole && request.vendorId() != null) {
             throw ProblemException.invalidField("vendorId", "only vendor keys are bound to a vendor");
         }
+        String[] shops = request.shopDomains() == null ? null : shopDomains(request.shopDomains(), "shopDomains");
+        if (shops != null && !Roles.OPERATOR.equals(request.role())) {
+            throw ProblemException.invalidField("shopDomains", "only operator keys are limited to shops");
+        }
         Uni<Void> vendorCheck = vendorRole
                 ? vendors.findById(request.vendorId()).invoke(v -> {
                     if (v == null) {
@@ -45,6 +50,7 @@ public class ApiKeyService {
             key.name = request.name().trim();
             key.role = request.role();
             key.vendorId = request.vendorId();
+            key.shopDomains = shops;
             key.keyHash = ApiKeys.hash(plain);
             key.keyPrefix = ApiKeys.displayPrefix(plain);
             key.createdAt = Instant.now();
@@ -58,6 +64,35 @@ public class ApiKeyService {
     @WithSession
     public Uni<List<ApiKeyDtos.View>> list() {
         return keys.listNewestFirst().map(list -> list.stream().map(ApiKeyDtos.View::of).toList());
+    }
+
+    /** Limits an operator key to shops (the dashboard's list and actions check them), or lifts the limit with null. */
+    @WithTransaction
+    public Uni<ApiKeyDtos.View> limitShops(long id, ApiKeyDtos.ShopsRequest request) {
+        String[] shops = request.shopDomains() == null ? null : shopDomains(request.shopDomains(), "shopDomains");
+        return keys.findById(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("No API key with id " + id))
+                .map(key -> {
+                    if (shops != null && !Roles.OPERATOR.equals(key.role)) {
+                        throw ProblemException.invalidField("shopDomains", "only operator keys are limited to shops");
+                    }
+                    key.shopDomains = shops;
+                    Log.infof("API key %d (%s) limited to shops %s", key.id, key.name,
+                            shops == null ? "(all)" : String.join(", ", shops));
+                    return ApiKeyDtos.View.of(key);
+                });
+    }
+
+    // Stored normalised, as shops are, so the check is an exact comparison.
+    private static String[] shopDomains(List<String> raw, String field) {
+        String[] out = new String[raw.size()];
+        for (int i = 0; i < raw.size(); i++) {
+            String domain = raw.get(i);
+            int at = i;
+            out[i] = ShopDomains.normalise(domain).orElseThrow(() -> ProblemException.invalidField(field + "[" + at + "]",
+                    "must be a *.myshopify.com domain"));
+        }
+        return java.util.Arrays.stream(out).distinct().sorted().toArray(String[]::new);
     }
 
     /** Revoking twice is harmless; the first revocation time is kept. */

@@ -11,6 +11,10 @@ public final class Roles {
 
     /** Identity attribute holding a vendor key's vendor id. */
     public static final String VENDOR_ID_ATTRIBUTE = "storesync.vendor-id";
+    /** Identity attribute holding the stored key's id (absent for the bootstrap admin key). */
+    public static final String API_KEY_ID_ATTRIBUTE = "storesync.api-key-id";
+    /** Identity attribute holding the set of shop domains an operator key is limited to (absent: every shop). */
+    public static final String SHOP_DOMAINS_ATTRIBUTE = "storesync.shop-domains";
 
     private Roles() {
     }

@@ -49,7 +49,11 @@ public final class ShipmentDtos {
             String syncStatus, Label statusLabel, int syncRetryCount, Instant lastRetryAt, Instant nextAttemptAt,
             Instant syncedAt, List<String> shopifyFulfillmentIds, List<String> shopifyFulfillmentOrderIds,
             ErrorView lastError, List<LineView> lines, Instant createdAt, Instant cancelledAt,
-            List<AttemptView> syncHistory) {
+            List<AttemptView> syncHistory, CarrierView carrierTracking) {
+    }
+
+    /** What the carrier (Ship24) last reported for the tracking number; null until it reported anything. */
+    public record CarrierView(String status, String statusCode, Instant lastEventAt) {
     }
 
     public record Page(List<View> items, String nextCursor) {

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -459,6 +460,30 @@ public class ShipmentRepository {
                     Row row = rows.iterator().next();
                     return row.getBoolean("found") ? row.getInteger("requeued") : null;
                 });
+    }
+
+    // --- carrier tracking ---------------------------------------------------------------------------
+
+    /**
+     * Records a carrier's status (Ship24 statusMilestone and statusCode) and the time of the event it
+     * comes from on every shipped shipment with this tracking number, compared without case, spaces
+     * or dashes; an event older than the one on record changes nothing. Runs in the caller's
+     * transaction; returns how many shipments changed. The order's facts (V10) do not read these
+     * columns, so no order is locked.
+     */
+    public Uni<Integer> recordCarrierStatus(SqlClient c, String trackingNumber, String status, String statusCode,
+            Instant eventAt) {
+        return c.preparedQuery("""
+                UPDATE shipments SET carrier_status = $2, carrier_status_code = $3, carrier_last_event_at = $4
+                WHERE upper(regexp_replace(tracking_number, '[^[:alnum:]]', '', 'g'))
+                      = upper(regexp_replace($1, '[^[:alnum:]]', '', 'g'))
+                  AND status = 'shipped'
+                  AND CASE WHEN $4::timestamptz IS NULL THEN carrier_last_event_at IS NULL
+                           ELSE carrier_last_event_at IS NULL OR carrier_last_event_at <= $4::timestamptz END
+                  AND (carrier_status, carrier_status_code, carrier_last_event_at) IS DISTINCT FROM ($2, $3, $4::timestamptz)""")
+                .execute(Tuple.tuple().addString(trackingNumber).addValue(status).addValue(statusCode)
+                        .addValue(eventAt == null ? null : OffsetDateTime.ofInstant(eventAt, ZoneOffset.UTC)))
+                .map(rows -> rows.rowCount());
     }
 
     // A sync outcome changes the order's maintained facts (trigger order_ops_refresh), so it locks the

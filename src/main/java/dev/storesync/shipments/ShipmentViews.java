@@ -85,7 +85,10 @@ final class ShipmentViews {
                 r.getInteger("sync_retry_count"), SqlTimes.instant(r, "last_retry_at"), next, SqlTimes.instant(r, "synced_at"),
                 Arrays.asList(r.getArrayOfStrings("shopify_fulfillment_ids")),
                 Arrays.asList(r.getArrayOfStrings("shopify_fulfillment_order_ids")), error, lines,
-                SqlTimes.instant(r, "created_at"), SqlTimes.instant(r, "cancelled_at"), history);
+                SqlTimes.instant(r, "created_at"), SqlTimes.instant(r, "cancelled_at"), history,
+                r.getString("carrier_status") == null && r.getValue("carrier_last_event_at") == null ? null
+                        : new ShipmentDtos.CarrierView(r.getString("carrier_status"), r.getString("carrier_status_code"),
+                                SqlTimes.instant(r, "carrier_last_event_at")));
     }
 
     static ShipmentDtos.Label label(String status, String sync, int retries, Instant next, String errorCode, String error,

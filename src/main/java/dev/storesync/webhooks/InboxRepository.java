@@ -47,6 +47,13 @@ public class InboxRepository {
             FROM (SELECT 1) AS one LEFT JOIN inserted ON true
             """;
 
+    private static final String INSERT_UNSCOPED = """
+            INSERT INTO webhook_inbox (webhook_id, shop_domain, topic, payload, max_attempts)
+            VALUES ($1, $2, $3, $4::text::jsonb, $5)
+            ON CONFLICT (webhook_id) DO NOTHING
+            RETURNING id
+            """;
+
     private static final String CLAIM = """
             WITH due AS (
                 SELECT id FROM webhook_inbox
@@ -190,6 +197,17 @@ public class InboxRepository {
             Row row = rows.iterator().next();
             return new InsertOutcome(row.getString("shop_state"), row.getLong("id"), row.getLong("duplicate_of"));
         });
+    }
+
+    /**
+     * Stores a delivery that comes from another service than a shop (Ship24): {@code source} takes
+     * the place of the shop domain and no shop row is involved. Returns the new row's id, or empty
+     * when the webhook id was already there.
+     */
+    public Uni<Optional<Long>> insertUnscoped(String webhookId, String source, String topic, String payload,
+            int maxAttempts) {
+        return pool.preparedQuery(INSERT_UNSCOPED).execute(Tuple.of(webhookId, source, topic, payload, maxAttempts))
+                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
     }
 
     /** Claims up to {@code limit} due rows for {@code worker}; rows locked by another replica are skipped. */

@@ -29,7 +29,7 @@ public class WebhookBodyLimit {
     @NameBinding
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ ElementType.TYPE, ElementType.METHOD })
-    @interface Enforced {
+    public @interface Enforced {
     }
 
     private final WebhookConfig config;

@@ -154,7 +154,7 @@ public class WebhookIntakeService {
      * forever. The signature was checked on the bytes as sent. In valid JSON a backslash only ever
      * starts an escape, so stepping over each escape finds exactly the real ones.
      */
-    static String withoutNul(String json) {
+    public static String withoutNul(String json) {
         if (json.indexOf("\\u0000") < 0) {
             return json;
         }

@@ -1,5 +1,7 @@
 package dev.storesync.testing;
 
+import dev.storesync.outbox.EventReceiverResource;
+import dev.storesync.platform.fake.FakePlatformResource;
 import dev.storesync.shopify.sim.ShopifySimulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
 
@@ -9,6 +11,8 @@ import io.quarkus.test.common.QuarkusTestResource;
  */
 @QuarkusTestResource(value = EmbeddedPostgresResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = ShopifySimulatorResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = FakePlatformResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = EventReceiverResource.class, restrictToAnnotatedClass = false)
 public final class GlobalTestResources {
     private GlobalTestResources() {
     }

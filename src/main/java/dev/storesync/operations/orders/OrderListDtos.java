@@ -16,7 +16,8 @@ public final class OrderListDtos {
 
     /** An order as the dashboard lists it. */
     public record Item(String id, String legacyId, String name, String shopDomain, Instant createdAt, Customer customer,
-            String financialStatus, String fulfillmentStatus, String priority, String assignedTo, Tracking tracking,
+            String financialStatus, String fulfillmentStatus, String priority, String assignedTo, String returnState,
+            String supportThread, Tracking tracking,
             ShipmentSummary shipments, List<TimelineEntry> timeline, List<OpenAlert> alerts) {
     }
 

@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import java.util.Map;
 public class OrderListQueries {
 
     private static final String ORDER_COLUMNS = """
-            o.id, o.gid, o.shopify_id, o.name, o.shopify_created_at, o.customer_name, o.financial_status, sh.domain, o.shopify_cursor,
+            o.id, o.gid, o.shopify_id, o.name, o.shopify_created_at, o.customer_name, o.financial_status, sh.domain,
+            o.assigned_to, o.return_state, o.support_thread_id::text AS support_thread, o.shopify_cursor,
             CASE WHEN o.cancelled_at IS NOT NULL THEN 'cancelled'
                  WHEN o.fulfillment_status IN ('partial', 'partially_fulfilled') THEN 'partially_fulfilled'
                  WHEN o.fulfillment_status IS NULL THEN 'unfulfilled'
@@ -42,11 +44,12 @@ public class OrderListQueries {
         this.config = config;
     }
 
-    public Uni<OrderListDtos.Page> list(OrderListRequest q) {
+    /** The list, limited to {@code onlyShops} (an operator key's shops) when not null. */
+    public Uni<OrderListDtos.Page> list(OrderListRequest q, Collection<String> onlyShops) {
         return shopId(q.shopDomain()).chain(shopId -> {
             long start = q.previous() ? Math.max(0, q.offset() - q.pageSize()) : q.offset();
             int limit = (int) (q.previous() ? Math.min(q.pageSize(), q.offset() - start) : q.pageSize());
-            Sql where = where(q, shopId);
+            Sql where = where(q, shopId, onlyShops);
             String priority = priority(where);
             String sql = "SELECT " + ORDER_COLUMNS + ", " + priority + " AS priority FROM orders o JOIN shops sh ON sh.id = o.shop_id"
                     + " WHERE " + where.text + " ORDER BY o.shopify_created_at DESC NULLS LAST, o.id DESC"
@@ -58,7 +61,7 @@ public class OrderListQueries {
                 List<Row> shown = more ? page.subList(0, limit) : page;
                 String next = more ? OrderListRequest.cursor(start + shown.size()) : null;
                 Uni<String> prev = start == 0 ? Uni.createFrom().nullItem()
-                        : shown.isEmpty() ? lastPageEnd(q, shopId) : Uni.createFrom().item(OrderListRequest.cursor(start));
+                        : shown.isEmpty() ? lastPageEnd(q, shopId, onlyShops) : Uni.createFrom().item(OrderListRequest.cursor(start));
                 // The Shopify cursor of the page's last order, when a reconciliation read has given one.
                 String shopifyCursor = shown.isEmpty() ? null : shown.get(shown.size() - 1).getString("shopify_cursor");
                 return Uni.combine().all().unis(items(shown), prev).asTuple()
@@ -68,8 +71,8 @@ public class OrderListQueries {
     }
 
     // A stale cursor past the end: prev leads back to the last page (with direction=prev), or nowhere.
-    private Uni<String> lastPageEnd(OrderListRequest q, Long shopId) {
-        Sql where = where(q, shopId);
+    private Uni<String> lastPageEnd(OrderListRequest q, Long shopId, Collection<String> onlyShops) {
+        Sql where = where(q, shopId, onlyShops);
         return pool.preparedQuery("SELECT count(*) AS n FROM orders o WHERE " + where.text).execute(where.tuple())
                 .map(rows -> {
                     long total = rows.iterator().next().getLong("n");
@@ -78,9 +81,10 @@ public class OrderListQueries {
     }
 
     /** An order's timeline page, newest first; the order is named by GID, Shopify id or name. */
-    public Uni<OrderListDtos.Timeline> timeline(String orderRef, String shopDomain, String cursor, int pageSize) {
+    public Uni<OrderListDtos.Timeline> timeline(String orderRef, String shopDomain, String cursor, int pageSize,
+            Collection<String> onlyShops) {
         TimelineCursor after = cursor == null ? null : TimelineCursor.parse(cursor);
-        return shopId(shopDomain).chain(shopId -> resolve(orderRef, shopId)).chain(order -> pool.preparedQuery(TIMELINE)
+        return shopId(shopDomain).chain(shopId -> resolve(orderRef, shopId, onlyShops)).chain(order -> pool.preparedQuery(TIMELINE)
                 .execute(Tuple.tuple().addLong(order.getLong("id"))
                         .addValue(after == null ? null : SqlTimes.timestamptz(after.ts()))
                         .addLong(after == null ? 0L : after.id()).addInteger(pageSize + 1))
@@ -111,7 +115,7 @@ public class OrderListQueries {
     }
 
     // A GID; a number (the Shopify id first, else the name #<number>); or a name with or without '#'.
-    private Uni<Row> resolve(String ref, Long shopId) {
+    private Uni<Row> resolve(String ref, Long shopId, Collection<String> onlyShops) {
         String gid = ref.startsWith("gid://") ? ref : null;
         Long numeric = ref.matches("^[0-9]{1,18}$") ? Long.valueOf(ref) : null;
         String name = ref.startsWith("#") ? ref : "#" + ref;
@@ -120,9 +124,11 @@ public class OrderListQueries {
                        CASE WHEN o.gid = $1 OR o.shopify_id = $2 THEN 0 ELSE 1 END AS rank
                 FROM orders o
                 WHERE ($4::bigint IS NULL OR o.shop_id = $4)
+                  AND ($6::text[] IS NULL OR o.shop_id IN (SELECT id FROM shops WHERE domain = ANY ($6)))
                   AND (o.gid = $1 OR o.shopify_id = $2 OR ($1::text IS NULL AND (o.name = $3 OR o.name = $5)))
                 ORDER BY rank LIMIT 3""")
-                .execute(Tuple.tuple().addString(gid).addLong(numeric).addString(name).addLong(shopId).addString(ref))
+                .execute(Tuple.tuple().addString(gid).addLong(numeric).addString(name).addLong(shopId).addString(ref)
+                        .addArrayOfString(onlyShops == null ? null : onlyShops.toArray(String[]::new)))
                 .map(rows -> {
                     List<Row> found = new ArrayList<>();
                     rows.forEach(found::add);
@@ -199,7 +205,8 @@ public class OrderListQueries {
                 out.add(new OrderListDtos.Item(o.getString("gid"), String.valueOf(o.getLong("shopify_id")),
                         o.getString("name"), o.getString("domain"), SqlTimes.instant(o, "shopify_created_at"),
                         customer == null ? null : new OrderListDtos.Customer(customer), o.getString("financial_status"),
-                        o.getString("display_fulfillment_status"), o.getString("priority"), null,
+                        o.getString("display_fulfillment_status"), o.getString("priority"), o.getString("assigned_to"),
+                        o.getString("return_state"), o.getString("support_thread"),
                         number == null ? null : new OrderListDtos.Tracking(number, s.getString("carrier"), s.getString("tracking_url"),
                                 s.getString("shipment_status")),
                         new OrderListDtos.ShipmentSummary(s.getInteger("total"), s.getInteger("pending"),
@@ -218,13 +225,16 @@ public class OrderListQueries {
     }
 
     /** The WHERE clause of a list query and its parameters. */
-    private Sql where(OrderListRequest q, Long shopId) {
+    private Sql where(OrderListRequest q, Long shopId, Collection<String> onlyShops) {
         Sql sql = new Sql();
         Instant now = Instant.now();
         sql.now = now;
         List<String> conditions = new ArrayList<>();
         if (shopId != null) {
             conditions.add("o.shop_id = " + sql.param(shopId));
+        }
+        if (onlyShops != null) {
+            conditions.add("o.shop_id IN (SELECT id FROM shops WHERE domain = ANY (" + sql.param(onlyShops.toArray(String[]::new)) + "))");
         }
         switch (q.tab()) {
             case ALL -> {
@@ -233,8 +243,10 @@ public class OrderListQueries {
                     + "o.fulfillment_status IN ('unfulfilled', 'partial', 'partially_fulfilled', 'on_hold', 'scheduled', 'in_progress', 'open'))");
             case TRACKING_PENDING -> conditions.add(sql.trackingPending());
             case DELAYED -> conditions.add(sql.delayed());
-            // Returns, support threads and assignments do not exist yet: these tabs are accepted and empty.
-            case RETURNS, SUPPORT, ASSIGNED -> conditions.add("FALSE");
+            // Each is a partial index of V13__order_actions.sql; a finished return leaves the returns tab.
+            case RETURNS -> conditions.add("o.return_state IN ('awaiting_label', 'label_generated', 'in_transit', 'inspection', 'awaiting_refund')");
+            case SUPPORT -> conditions.add("o.support_thread_id IS NOT NULL");
+            case ASSIGNED -> conditions.add("o.assigned_to IS NOT NULL");
         }
         if (q.status() != null) {
             conditions.add(switch (q.status()) {
@@ -252,7 +264,7 @@ public class OrderListQueries {
             });
         }
         if (q.assignedTo() != null) {
-            conditions.add("FALSE");
+            conditions.add("o.assigned_to = " + sql.param(q.assignedTo()));
         }
         if (q.createdFrom() != null) {
             conditions.add("o.shopify_created_at >= " + sql.param(SqlTimes.timestamptz(q.createdFrom())));

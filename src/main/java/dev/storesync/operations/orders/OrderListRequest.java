@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public record OrderListRequest(Tab tab, int pageSize, long offset, boolean previous, String status, String priority,
         String assignedTo, Instant createdFrom, Instant createdBefore, String shopDomain) {
 
-    /** The list's tabs; {@code returns}, {@code support} and {@code assigned} are empty until those features exist. */
+    /** The list's tabs: returns = an open return, support = a support thread, assigned = has an assignee. */
     public enum Tab {
         ALL, UNFULFILLED, TRACKING_PENDING, DELAYED, RETURNS, SUPPORT, ASSIGNED
     }

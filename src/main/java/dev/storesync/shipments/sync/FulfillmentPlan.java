@@ -172,6 +172,16 @@ public sealed interface FulfillmentPlan {
 
     private static boolean carries(JsonObject fulfillment, String trackingNumber) {
         JsonArray tracking = fulfillment.getJsonArray("trackingInfo", new JsonArray());
+        if (trackingNumber == null) {
+            // A shipment without tracking (the dashboard's "mark fulfilled") owns the untracked
+            // fulfillments no other shipment of the order has recorded: there is nothing else to match on.
+            for (int t = 0; t < tracking.size(); t++) {
+                if (!tracking.getJsonObject(t).getString("number", "").isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        }
         for (int t = 0; t < tracking.size(); t++) {
             if (trackingNumber.equalsIgnoreCase(tracking.getJsonObject(t).getString("number", ""))) {
                 return true;

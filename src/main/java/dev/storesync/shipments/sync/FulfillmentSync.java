@@ -151,6 +151,12 @@ public class FulfillmentSync {
             lines.forEach(l -> foLines.add(new JsonObject().put("id", l.foLineItemId()).put("quantity", l.quantity())));
             byFo.add(new JsonObject().put("fulfillmentOrderId", foId).put("fulfillmentOrderLineItems", foLines));
         });
+        JsonObject input = new JsonObject().put("notifyCustomer", shipment.notifyCustomer())
+                .put("lineItemsByFulfillmentOrder", byFo);
+        // Without a number (a dashboard "mark fulfilled") the fulfillment carries no tracking at all.
+        if (shipment.trackingNumber() == null) {
+            return input;
+        }
         JsonObject tracking = new JsonObject().put("number", shipment.trackingNumber());
         if (shipment.trackingCompany() != null) {
             tracking.put("company", shipment.trackingCompany());
@@ -158,8 +164,7 @@ public class FulfillmentSync {
         if (shipment.trackingUrl() != null) {
             tracking.put("url", shipment.trackingUrl());
         }
-        return new JsonObject().put("notifyCustomer", shipment.notifyCustomer()).put("trackingInfo", tracking)
-                .put("lineItemsByFulfillmentOrder", byFo);
+        return input.put("trackingInfo", tracking);
     }
 
     /**

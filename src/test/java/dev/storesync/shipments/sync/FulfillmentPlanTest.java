@@ -121,4 +121,16 @@ class FulfillmentPlanTest {
         FulfillmentPlan plan = FulfillmentPlan.of(new JsonArray().add(fo), List.of(ship(LINE_A, 1)), "TRK", Set.of("F-other"));
         assertThat(plan).isEqualTo(new FulfillmentPlan.Adopt(List.of("F-mine"), List.of("FO1")));
     }
+
+    @Test
+    void shouldAdoptOnlyAnUntrackedUnclaimedFulfillmentForAShipmentWithoutTracking() {
+        JsonObject fo = fo("FO1", "CLOSED", "L1", List.of(), foLine("FOL1", LINE_A, 0));
+        fo.put("fulfillments", new JsonObject().put("nodes", new JsonArray()
+                .add(new JsonObject().put("id", "F-tracked").put("status", "SUCCESS")
+                        .put("trackingInfo", new JsonArray().add(new JsonObject().put("number", "TRK"))))
+                .add(new JsonObject().put("id", "F-other").put("status", "SUCCESS").put("trackingInfo", new JsonArray()))
+                .add(new JsonObject().put("id", "F-mine").put("status", "SUCCESS").put("trackingInfo", new JsonArray()))));
+        FulfillmentPlan plan = FulfillmentPlan.of(new JsonArray().add(fo), List.of(ship(LINE_A, 1)), null, Set.of("F-other"));
+        assertThat(plan).isEqualTo(new FulfillmentPlan.Adopt(List.of("F-mine"), List.of("FO1")));
+    }
 }

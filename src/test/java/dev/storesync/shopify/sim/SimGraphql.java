@@ -231,7 +231,8 @@ final class SimGraphql {
                         .dataFetcher("webhookSubscriptionCreate", mutations::webhookSubscriptionCreate)
                         .dataFetcher("webhookSubscriptionUpdate", mutations::webhookSubscriptionUpdate)
                         .dataFetcher("webhookSubscriptionDelete", mutations::webhookSubscriptionDelete)
-                        .dataFetcher("inventorySetQuantities", mutations::inventorySetQuantities))
+                        .dataFetcher("inventorySetQuantities", mutations::inventorySetQuantities)
+                        .dataFetcher("metafieldsSet", mutations::metafieldsSet))
                 .type("InventoryItem", t -> t.dataFetcher("inventoryLevel", env -> {
                     SimInventoryItem item = env.getSource();
                     SimLocation location = shop(env).location(env.getArgument("locationId"));

@@ -341,6 +341,41 @@ final class SimMutations {
 
     // --- userErrors ---------------------------------------------------------------------------
 
+    // --- metafieldsSet (orders only: the owners the service writes) ------------------------------------
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metafieldsSet(DataFetchingEnvironment env) {
+        SimShop shop = SimGraphql.shop(env);
+        List<Map<String, Object>> inputs = env.getArgument("metafields");
+        List<Map<String, Object>> errors = new ArrayList<>();
+        List<Map<String, Object>> set = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            Map<String, Object> in = inputs.get(i);
+            SimOrder owner = shop.order((String) in.get("ownerId"));
+            if (owner == null) {
+                Map<String, Object> error = userError("Owner does not exist.", "metafields", String.valueOf(i), "ownerId");
+                error.put("code", "INVALID_VALUE");
+                errors.add(error);
+            }
+        }
+        if (!errors.isEmpty()) {
+            return payload("metafields", null, errors);
+        }
+        for (Map<String, Object> in : inputs) {
+            SimOrder owner = shop.order((String) in.get("ownerId"));
+            String namespace = in.get("namespace") == null ? "app" : (String) in.get("namespace");
+            owner.metafield(namespace, (String) in.get("key"), (String) in.get("value"));
+            Map<String, Object> metafield = new LinkedHashMap<>();
+            metafield.put("id", "gid://shopify/Metafield/" + shop.nextId());
+            metafield.put("namespace", namespace);
+            metafield.put("key", in.get("key"));
+            metafield.put("value", in.get("value"));
+            metafield.put("type", in.get("type") == null ? "single_line_text_field" : in.get("type"));
+            set.add(metafield);
+        }
+        return payload("metafields", set, errors);
+    }
+
     private static Map<String, Object> payload(String key, Object value, List<Map<String, Object>> errors) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put(key, value);

@@ -3,6 +3,7 @@ package dev.storesync.shopify.sim;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,7 @@ public final class SimOrder {
     private Instant cancelledAt;
     private String cancelReason;
     private String financialStatus;
+    private final Map<String, String> metafields = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SimOrder(SimShop shop, long id, Builder builder) {
         this.shop = shop;
@@ -47,6 +49,15 @@ public final class SimOrder {
 
     SimShop shop() {
         return shop;
+    }
+
+    /** The value of the order's metafield {@code namespace.key} (set through metafieldsSet), or null. */
+    public String metafield(String namespace, String key) {
+        return metafields.get(namespace + "." + key);
+    }
+
+    void metafield(String namespace, String key, String value) {
+        metafields.put(namespace + "." + key, value);
     }
 
     public String id() {
