@@ -86,6 +86,21 @@ public class ShipmentRepository {
         });
     }
 
+    /**
+     * Drops claims whose sync never started (a replica shutting down), so the shipments are claimable
+     * at once instead of after the lease; returns how many were still held.
+     */
+    public Uni<Integer> release(List<Claim> claims) {
+        if (claims.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.preparedQuery("""
+                UPDATE shipments SET sync_claimed_until = NULL, sync_claim_token = NULL, updated_at = now()
+                WHERE sync_claim_token = ANY($1::uuid[])""")
+                .execute(Tuple.of(claims.stream().map(Claim::token).toArray(UUID[]::new)))
+                .map(rows -> rows.rowCount());
+    }
+
     /** The claimed shipment, or null when it is no longer shipped and pending. */
     public Uni<SyncSubject> subject(Claim claim) {
         long id = claim.shipmentId();

@@ -102,6 +102,19 @@ public class InboxRepository {
             RETURNING id, webhook_id, topic, state
             """.formatted(NOW_UTC);
 
+    /*
+     * A replica that shuts down hands back what it claimed but did not start: at once, without waiting
+     * for the lease. The attempt stays counted (the claim made it), so a late outcome of this claim
+     * still cannot overwrite the next one's.
+     */
+    private static final String RELEASE = """
+            UPDATE webhook_inbox SET state = 'retryable', scheduled_at = now(),
+                errors = errors || jsonb_build_array(jsonb_build_object('at', %s, 'attempt', attempt,
+                    'error', 'released: ' || $1::text || ' shut down before running it'))
+            WHERE state = 'running' AND attempted_by = $1 AND NOT (id = ANY($2::bigint[]))
+            RETURNING id
+            """.formatted(NOW_UTC);
+
     private static final String PRUNE = """
             DELETE FROM webhook_inbox WHERE id IN (
                 SELECT id FROM webhook_inbox
@@ -233,6 +246,14 @@ public class InboxRepository {
         return pool.preparedQuery(RESCUE).execute(Tuple.of(lease.toMillis(), lease.toString()))
                 .map(rows -> map(rows, r -> new Rescued(r.getLong("id"), r.getString("webhook_id"),
                         r.getString("topic"), r.getString("state"))));
+    }
+
+    /**
+     * Makes the rows {@code worker} holds retryable now, except {@code running} ones (their handler is
+     * still live: they wait for the lease rather than run twice). Returns how many were released.
+     */
+    public Uni<Integer> release(String worker, java.util.Collection<Long> running) {
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(worker, running.toArray(Long[]::new))).map(RowSet::rowCount);
     }
 
     /** Deletes up to {@code batch} rows finalized longer than {@code retention} ago; returns how many. */

@@ -1,6 +1,9 @@
 package dev.storesync.webhooks;
 
+import dev.storesync.kernel.Draining;
+import dev.storesync.kernel.ShutdownConfig;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -9,6 +12,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.stream.Collectors;
 
 /**
@@ -21,18 +25,47 @@ public class WebhookDispatcher {
 
     private final InboxRepository inbox;
     private final WebhookConfig config;
+    private final ShutdownConfig shutdown;
     private final InboxWorker worker;
 
-    public WebhookDispatcher(InboxRepository inbox, WebhookHandlers handlers, WebhookConfig config, Vertx vertx) {
+    public WebhookDispatcher(InboxRepository inbox, WebhookHandlers handlers, WebhookConfig config,
+            ShutdownConfig shutdown, Vertx vertx) {
         this.inbox = inbox;
         this.config = config;
+        this.shutdown = shutdown;
         // "pid@host" names the replica in attempted_by and in lease-expiry errors.
         this.worker = new InboxWorker(inbox, handlers, config.dispatcher(), vertx,
                 ManagementFactory.getRuntimeMXBean().getName());
     }
 
+    // Readiness is down from here on (quarkus.shutdown.delay): stop taking work that others can take.
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        worker.stop();
+    }
+
+    /**
+     * On stop: no new claims, the handlers that are running get {@code storesync.shutdown.drain-timeout}
+     * to finish, and the rows claimed but not started go back to the inbox for the other replicas.
+     */
     void onStop(@Observes ShutdownEvent event) {
         worker.stop();
+        if (!config.dispatcher().enabled()) {
+            return;
+        }
+        if (!Draining.awaitIdle(worker::idle, shutdown.drainTimeout())) {
+            Log.warnf("Webhook dispatcher %s stops with handlers still running; their rows wait for the lease (%s)",
+                    worker.name(), config.dispatcher().lease());
+        }
+        try {
+            int released = worker.release().await().atMost(Duration.ofSeconds(5));
+            if (released > 0) {
+                Log.infof("Webhook dispatcher %s handed %d claimed inbox row(s) back before stopping", worker.name(),
+                        released);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("Webhook dispatcher %s could not hand its claimed rows back; they wait for the lease: %s",
+                    worker.name(), e.toString());
+        }
     }
 
     /** Asks for the inbox to be drained now; returns at once. */
