@@ -1,6 +1,7 @@
 package dev.storesync.webhooks;
 
 import dev.storesync.kernel.Draining;
+import dev.storesync.kernel.Instance;
 import dev.storesync.kernel.ShutdownConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -11,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.stream.Collectors;
 
@@ -26,16 +26,17 @@ public class WebhookDispatcher {
     private final InboxRepository inbox;
     private final WebhookConfig config;
     private final ShutdownConfig shutdown;
+    private final Instance instance;
     private final InboxWorker worker;
 
     public WebhookDispatcher(InboxRepository inbox, WebhookHandlers handlers, WebhookConfig config,
-            ShutdownConfig shutdown, Vertx vertx) {
+            ShutdownConfig shutdown, Instance instance, Vertx vertx) {
         this.inbox = inbox;
         this.config = config;
         this.shutdown = shutdown;
-        // "pid@host" names the replica in attempted_by and in lease-expiry errors.
-        this.worker = new InboxWorker(inbox, handlers, config.dispatcher(), vertx,
-                ManagementFactory.getRuntimeMXBean().getName());
+        this.instance = instance;
+        // The instance id names the replica in attempted_by, where the rescuer matches it to heartbeats.
+        this.worker = new InboxWorker(inbox, handlers, config.dispatcher(), vertx, instance.id());
     }
 
     // Readiness is down from here on (quarkus.shutdown.delay): stop taking work that others can take.
@@ -82,7 +83,7 @@ public class WebhookDispatcher {
         return Uni.createFrom().voidItem();
     }
 
-    @Scheduled(identity = "webhook-inbox-rescue", every = "${storesync.webhooks.dispatcher.rescue-interval:30s}",
+    @Scheduled(identity = "webhook-inbox-rescue", every = "${storesync.webhooks.dispatcher.rescue-interval:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledRescue() {
         if (!config.dispatcher().enabled()) {
@@ -103,11 +104,11 @@ public class WebhookDispatcher {
         });
     }
 
-    /** Returns rows whose lease expired to retryable; returns how many were rescued. */
+    /** Returns rows of dead replicas or past their lease to retryable; returns how many were rescued. */
     public Uni<Integer> rescue() {
-        return inbox.rescue(config.dispatcher().lease()).map(rescued -> {
-            rescued.forEach(r -> Log.warnf("Webhook %s (%s) was running past its lease of %s; now %s", r.webhookId(),
-                    r.topic(), config.dispatcher().lease(), r.state()));
+        return inbox.rescue(config.dispatcher().lease(), instance.heartbeatTimeoutMillis()).map(rescued -> {
+            rescued.forEach(r -> Log.warnf("Webhook %s (%s) was claimed by a replica that died or ran past its lease "
+                    + "of %s; now %s", r.webhookId(), r.topic(), config.dispatcher().lease(), r.state()));
             if (!rescued.isEmpty()) {
                 nudge();
             }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.storesync.kernel.Instance;
 import dev.storesync.kernel.ShutdownConfig;
 import dev.storesync.shipments.FulfillmentConfig;
 import dev.storesync.shipments.ShipmentRepository;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.Test;
 class GracefulShutdownTest {
 
     /** Well below the test leases (inbox 30 s, shipments one hour here): only a release explains it. */
-    private static final Duration AT_ONCE = Duration.ofSeconds(10);
+    private static final Duration AT_ONCE = Duration.ofSeconds(20);
 
     @InjectShopifySimulator
     ShopifySimulator sim;
@@ -71,6 +72,8 @@ class GracefulShutdownTest {
     FulfillmentConfig fulfillmentConfig;
     @Inject
     ShutdownConfig shutdown;
+    @Inject
+    Instance instance;
 
     @BeforeAll
     static void logFailures() {
@@ -137,7 +140,7 @@ class GracefulShutdownTest {
                         .getString("syncStatus")).isEqualTo("synced"));
         assertThat(store.shop.fulfillments(order.id())).hasSize(1);
         // A stopped worker claims nothing more and has nothing of its own to hand back.
-        ShipmentSyncWorker stopped = new ShipmentSyncWorker(shipments, sync, fulfillmentConfig, shutdown);
+        ShipmentSyncWorker stopped = new ShipmentSyncWorker(shipments, sync, fulfillmentConfig, shutdown, instance);
         stopped.stop();
         assertThat(stopped.round().await().atMost(AT_ONCE)).isZero();
         assertThat(stopped.release().await().atMost(AT_ONCE)).isZero();

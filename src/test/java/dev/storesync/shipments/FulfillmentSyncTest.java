@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.storesync.kernel.Instance;
 import dev.storesync.kernel.ShutdownConfig;
 import dev.storesync.shipments.sync.FulfillmentSync;
 import dev.storesync.shipments.sync.ShipmentSyncWorker;
@@ -55,6 +56,8 @@ class FulfillmentSyncTest {
 
     @Inject
     ShutdownConfig shutdown;
+    @Inject
+    Instance instance;
 
     private ConnectedShop store;
     private String vendorName;
@@ -355,8 +358,8 @@ class FulfillmentSyncTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        ShipmentSyncWorker second = new ShipmentSyncWorker(repository, sync, config, shutdown);
-        ShipmentSyncWorker third = new ShipmentSyncWorker(repository, sync, config, shutdown);
+        ShipmentSyncWorker second = new ShipmentSyncWorker(repository, sync, config, shutdown, instance);
+        ShipmentSyncWorker third = new ShipmentSyncWorker(repository, sync, config, shutdown, instance);
         CompletableFuture<Integer> a = second.round().subscribeAsCompletionStage();
         CompletableFuture<Integer> b = third.round().subscribeAsCompletionStage();
         CompletableFuture.allOf(a, b).join();

@@ -1,6 +1,7 @@
 package dev.storesync.shipments.sync;
 
 import dev.storesync.kernel.Draining;
+import dev.storesync.kernel.Instance;
 import dev.storesync.kernel.ShutdownConfig;
 import dev.storesync.shipments.FulfillmentConfig;
 import dev.storesync.shipments.ShipmentRepository;
@@ -37,6 +38,7 @@ public class ShipmentSyncWorker {
     private final FulfillmentSync sync;
     private final FulfillmentConfig config;
     private final ShutdownConfig shutdown;
+    private final Instance instance;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     /** Claims taken and not yet finished, and among them those whose sync is under way. */
@@ -45,11 +47,12 @@ public class ShipmentSyncWorker {
     private volatile boolean stopped;
 
     public ShipmentSyncWorker(ShipmentRepository shipments, FulfillmentSync sync, FulfillmentConfig config,
-            ShutdownConfig shutdown) {
+            ShutdownConfig shutdown, Instance instance) {
         this.shipments = shipments;
         this.sync = sync;
         this.config = config;
         this.shutdown = shutdown;
+        this.instance = instance;
     }
 
     // Readiness is down from here on (quarkus.shutdown.delay): stop taking work that others can take.
@@ -130,7 +133,7 @@ public class ShipmentSyncWorker {
         if (stopped) {
             return Uni.createFrom().item(0);
         }
-        return shipments.claimDue(config.batchSize(), config.lease())
+        return shipments.claimDue(config.batchSize(), config.lease(), instance.id(), instance.heartbeatTimeoutMillis())
                 .chain(claims -> {
                     held.addAll(claims);
                     Map<Long, List<Claim>> byOrder = new LinkedHashMap<>();
