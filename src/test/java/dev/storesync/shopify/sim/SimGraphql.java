@@ -218,6 +218,15 @@ final class SimGraphql {
                                     .filter(i -> search.matches(i, (item, field) -> field.equals("sku") ? item.sku()
                                             : null)).toList(), env);
                         })
+                        .dataFetcher("productVariants", env -> {
+                            SearchQuery search = new SearchQuery(env.getArgument("query"));
+                            return page(shop(env).variants().stream().filter(v -> search.matches(v,
+                                    (variant, field) -> switch (field) {
+                                        case "sku" -> variant.sku() == null ? "" : variant.sku();
+                                        case "barcode" -> variant.barcode() == null ? "" : variant.barcode();
+                                        default -> null;
+                                    })).toList(), env);
+                        })
                         .dataFetcher("inventoryLevel", env -> {
                             String id = env.getArgument("id");
                             return shop(env).inventoryItems().stream().flatMap(i -> i.inventoryLevels().stream())
@@ -231,7 +240,8 @@ final class SimGraphql {
                         .dataFetcher("webhookSubscriptionCreate", mutations::webhookSubscriptionCreate)
                         .dataFetcher("webhookSubscriptionUpdate", mutations::webhookSubscriptionUpdate)
                         .dataFetcher("webhookSubscriptionDelete", mutations::webhookSubscriptionDelete)
-                        .dataFetcher("inventorySetQuantities", mutations::inventorySetQuantities))
+                        .dataFetcher("inventorySetQuantities", mutations::inventorySetQuantities)
+                        .dataFetcher("inventoryActivate", mutations::inventoryActivate))
                 .type("InventoryItem", t -> t.dataFetcher("inventoryLevel", env -> {
                     SimInventoryItem item = env.getSource();
                     SimLocation location = shop(env).location(env.getArgument("locationId"));
