@@ -30,13 +30,20 @@ public final class InventoryDtos {
     public record OwnerView(long shopId, String domain, String locationGid) {
     }
 
-    public record PartnerRequest(@NotNull Long shopId, @NotBlank @Size(max = 200) String displayName) {
+    /** {@code locationGid}: read the partner's stock at this location's level (default: the variant's total). */
+    public record PartnerRequest(@NotNull Long shopId, @NotBlank @Size(max = 200) String displayName,
+            @Pattern(regexp = LOCATION_GID, message = "must be a Location GID") String locationGid) {
     }
 
-    /** {@code status} is null until the partner's first sync. */
+    /** The partner's stock location; null clears it (the variant's total over all locations). */
+    public record PartnerLocationRequest(
+            @Pattern(regexp = LOCATION_GID, message = "must be a Location GID") String locationGid) {
+    }
+
+    /** {@code status} is null until the partner's first sync; {@code locationGid} null: all locations. */
     @RegisterForReflection
     public record PartnerView(long id, long shopId, String domain, String displayName, boolean active, String status,
-            Instant lastSyncAt, String lastError, int itemsFailing, long activeMappings) {
+            Instant lastSyncAt, String lastError, int itemsFailing, long activeMappings, String locationGid) {
     }
 
     public record MappingRequest(@NotNull Long partnerId,

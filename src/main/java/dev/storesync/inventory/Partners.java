@@ -16,13 +16,13 @@ import java.util.List;
 @ApplicationScoped
 public class Partners {
 
-    /** What a run needs of a partner. */
-    record Partner(long id, String domain, String displayName) {
+    /** What a run needs of a partner; {@code locationGid} null means the variant's total stock. */
+    record Partner(long id, String domain, String displayName, String locationGid) {
     }
 
     private static final String SELECT_VIEW = """
             SELECT p.id, p.shop_id, s.domain, p.display_name, p.active, p.status, p.last_sync_at, p.last_error,
-                   p.items_failing,
+                   p.items_failing, p.location_gid,
                    (SELECT count(*) FROM product_mappings m WHERE m.partner_id = p.id AND m.active) AS mappings
             FROM partners p JOIN shops s ON s.id = p.shop_id""";
 
@@ -41,8 +41,9 @@ public class Partners {
                     if (shop.iterator().next().getBoolean("inventory_owner")) {
                         throw ProblemException.invalidField("shopId", "shop " + request.shopId() + " is the owner shop");
                     }
-                    return c.preparedQuery("INSERT INTO partners (shop_id, display_name) VALUES ($1, $2) RETURNING id")
-                            .execute(Tuple.of(request.shopId(), request.displayName().trim()));
+                    return c.preparedQuery("INSERT INTO partners (shop_id, display_name, location_gid) VALUES ($1, $2, $3) "
+                            + "RETURNING id").execute(Tuple.of(request.shopId(), request.displayName().trim(),
+                                    request.locationGid()));
                 }).chain(rows -> find(c, rows.iterator().next().getLong("id"))))
                 .onFailure(OwnerShop::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("shop " + request.shopId() + " is already a partner"))
@@ -74,17 +75,41 @@ public class Partners {
                 });
     }
 
+    /**
+     * Sets or (null) clears the location whose level is the partner's stock; the next sync reads it.
+     */
+    public Uni<InventoryDtos.PartnerView> setLocation(long id, String locationGid) {
+        return pool.preparedQuery("UPDATE partners SET location_gid = $2, updated_at = now() WHERE id = $1 RETURNING id")
+                .execute(Tuple.of(id, locationGid)).chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw ProblemException.notFound("No partner with id " + id);
+                    }
+                    Log.infof("Partner %d reads its stock at %s", id, locationGid == null ? "all locations" : locationGid);
+                    return find(pool, id);
+                });
+    }
+
     /** Active partners to sweep: all, or the one given (active or not, for an explicit re-sync). */
     Uni<List<Partner>> forRun(Long partnerId) {
         return pool.preparedQuery("""
-                SELECT p.id, s.domain, p.display_name FROM partners p JOIN shops s ON s.id = p.shop_id
+                SELECT p.id, s.domain, p.display_name, p.location_gid FROM partners p JOIN shops s ON s.id = p.shop_id
                 WHERE ($1::bigint IS NULL AND p.active) OR p.id = $1 ORDER BY p.id""")
-                .execute(Tuple.of(partnerId)).map(rows -> {
-                    List<Partner> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new Partner(r.getLong("id"), r.getString("domain"),
-                            r.getString("display_name"))));
-                    return out;
-                });
+                .execute(Tuple.of(partnerId)).map(Partners::partners);
+    }
+
+    /** The active partners of these ids (live updates sync active partners only). */
+    Uni<List<Partner>> active(List<Long> ids) {
+        return pool.preparedQuery("""
+                SELECT p.id, s.domain, p.display_name, p.location_gid FROM partners p JOIN shops s ON s.id = p.shop_id
+                WHERE p.id = ANY($1) AND p.active ORDER BY p.id""")
+                .execute(Tuple.of(ids.toArray(Long[]::new))).map(Partners::partners);
+    }
+
+    private static List<Partner> partners(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<Partner> out = new ArrayList<>();
+        rows.forEach(r -> out.add(new Partner(r.getLong("id"), r.getString("domain"), r.getString("display_name"),
+                r.getString("location_gid"))));
+        return out;
     }
 
     /** The partner's status after its part of a run. */
@@ -105,6 +130,6 @@ public class Partners {
         return new InventoryDtos.PartnerView(r.getLong("id"), r.getLong("shop_id"), r.getString("domain"),
                 r.getString("display_name"), r.getBoolean("active"), r.getString("status"),
                 last == null ? null : last.toInstant(), r.getString("last_error"), r.getInteger("items_failing"),
-                r.getLong("mappings"));
+                r.getLong("mappings"), r.getString("location_gid"));
     }
 }

@@ -177,6 +177,14 @@ public final class SimInventoryItem {
         }
     }
 
+    /** Stops stocking the item at a location (as inventoryDeactivate or a merchant would). */
+    public SimInventoryItem unstock(SimLocation location) {
+        synchronized (shop) {
+            levels.remove(location);
+            return this;
+        }
+    }
+
     /** Starts stocking the item at a location (inventoryActivate); the existing level when already stocked. */
     Level activate(SimLocation location, int quantity) {
         synchronized (shop) {
