@@ -35,3 +35,6 @@ CREATE TABLE inventory_live_queue (
     first_seen_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX inventory_live_queue_due ON inventory_live_queue (due_at);
+
+-- A partner's inventory_levels/update names an inventory item: find its active mappings.
+CREATE INDEX product_mappings_partner_item ON product_mappings (partner_id, partner_inventory_item_gid) WHERE active;

@@ -1,6 +1,7 @@
 package dev.storesync.inventory;
 
 import dev.storesync.kernel.ProblemException;
+import dev.storesync.shopify.subscriptions.SubscriptionRegistrar;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,9 +28,11 @@ public class Partners {
             FROM partners p JOIN shops s ON s.id = p.shop_id""";
 
     private final Pool pool;
+    private final SubscriptionRegistrar subscriptions;
 
-    Partners(Pool pool) {
+    Partners(Pool pool, SubscriptionRegistrar subscriptions) {
         this.pool = pool;
+        this.subscriptions = subscriptions;
     }
 
     public Uni<InventoryDtos.PartnerView> create(InventoryDtos.PartnerRequest request) {
@@ -47,7 +50,14 @@ public class Partners {
                 }).chain(rows -> find(c, rows.iterator().next().getLong("id"))))
                 .onFailure(OwnerShop::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("shop " + request.shopId() + " is already a partner"))
-                .invoke(p -> Log.infof("Partner %d (%s) added for shop %s", p.id(), p.displayName(), p.domain()));
+                .invoke(p -> Log.infof("Partner %d (%s) added for shop %s", p.id(), p.displayName(), p.domain()))
+                // Live updates: the shop is now subscribed to inventory_levels/update as well. Shopify's refusals
+                // and outages are recorded on the shop's subscription states (POST /admin/shops/{id}/subscriptions
+                // retries); the partner exists either way and the sweep covers it.
+                .call(p -> subscriptions.ensure(p.domain()).onFailure().recoverWithItem(e -> {
+                    Log.warnf("Partner %d: subscribing to inventory_levels/update failed: %s", p.id(), e.toString());
+                    return null;
+                }));
     }
 
     public Uni<List<InventoryDtos.PartnerView>> list() {
@@ -103,6 +113,14 @@ public class Partners {
                 SELECT p.id, s.domain, p.display_name, p.location_gid FROM partners p JOIN shops s ON s.id = p.shop_id
                 WHERE p.id = ANY($1) AND p.active ORDER BY p.id""")
                 .execute(Tuple.of(ids.toArray(Long[]::new))).map(Partners::partners);
+    }
+
+    /** The active partner of a shop domain, or null (the owner, or a shop that is no partner). */
+    Uni<Partner> activeByDomain(String domain) {
+        return pool.preparedQuery("""
+                SELECT p.id, s.domain, p.display_name, p.location_gid FROM partners p JOIN shops s ON s.id = p.shop_id
+                WHERE s.domain = $1 AND p.active""").execute(Tuple.of(domain))
+                .map(rows -> rows.rowCount() == 0 ? null : partners(rows).get(0));
     }
 
     private static List<Partner> partners(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
