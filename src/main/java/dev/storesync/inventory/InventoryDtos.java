@@ -59,6 +59,41 @@ public final class InventoryDtos {
             String sku, String ownerVariantGid, String ownerInventoryItemGid, boolean active, Instant createdAt) {
     }
 
+    /**
+     * One row of a mapping CSV import: {@code result} is created, duplicate (such a mapping exists, or
+     * the owner item is fed already), not_found, ambiguous, invalid (the row itself) or failed (Shopify or
+     * the store could not answer: upload the file again later).
+     */
+    @RegisterForReflection
+    public record ImportRow(int row, String partnerSku, String ownerSku, String result, Long mappingId, String detail) {
+    }
+
+    @RegisterForReflection
+    public record ImportReport(long partnerId, int rows, int created, int duplicate, int notFound, int ambiguous,
+            int invalid, int failed, List<ImportRow> results) {
+    }
+
+    /**
+     * A proposed mapping, not stored: its first six fields are a {@code POST /admin/inventory/mappings}
+     * body. {@code matchedBy} is sku or barcode.
+     */
+    @RegisterForReflection
+    public record Suggestion(long partnerId, String partnerVariantGid, String partnerInventoryItemGid, String sku,
+            String ownerVariantGid, String ownerInventoryItemGid, String matchedBy, String partnerBarcode,
+            String ownerSku, String ownerBarcode) {
+    }
+
+    /** A partner variant with several possible owner variants (or an owner variant wanted twice): for a person. */
+    @RegisterForReflection
+    public record AmbiguousSuggestion(String partnerVariantGid, String sku, String barcode, List<String> candidates) {
+    }
+
+    /** {@code truncated}: a shop has more variants than were read; the rest got no suggestion. */
+    @RegisterForReflection
+    public record Suggestions(long partnerId, List<Suggestion> suggestions, List<AmbiguousSuggestion> ambiguous,
+            boolean truncated) {
+    }
+
     /** A page, newest or lowest id first as documented per endpoint; {@code nextCursor} null on the last. */
     @RegisterForReflection
     public record Page<T>(List<T> items, String nextCursor) {
