@@ -156,6 +156,7 @@ final class SimGraphql {
         Map<String, Object> data = result.getData() instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
         int actual = data == null ? 0 : cost.actual(data);
         bucket.refund(requested - actual);
+        shop.charge(actual);
         Map<String, Object> response = new LinkedHashMap<>(result.toSpecification());
         response.put("extensions", costExtension(requested, actual, bucket));
         return SimResponse.json(200, response);

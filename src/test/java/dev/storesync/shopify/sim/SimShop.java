@@ -22,6 +22,7 @@ public final class SimShop {
     private final String domain;
     private final LeakyBucket bucket = new LeakyBucket(2000, 100);
     private final AtomicInteger throttled = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong pointsCharged = new java.util.concurrent.atomic.AtomicLong();
     private final List<SimLocation> locations = new ArrayList<>();
     private final Map<String, SimOrder> orders = new LinkedHashMap<>();
     private final Map<String, SimFulfillmentOrder> fulfillmentOrders = new LinkedHashMap<>();
@@ -191,6 +192,15 @@ public final class SimShop {
     /** How many GraphQL requests were answered THROTTLED. */
     public int throttledCount() {
         return throttled.get();
+    }
+
+    /** Cost points charged for answered GraphQL requests (their actual cost), since the shop was added. */
+    public long pointsCharged() {
+        return pointsCharged.get();
+    }
+
+    void charge(int points) {
+        pointsCharged.addAndGet(points);
     }
 
     LeakyBucket costBucket() {
