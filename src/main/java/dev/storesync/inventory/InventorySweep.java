@@ -205,9 +205,7 @@ public class InventorySweep {
                                         owner.locationGid());
                                 return new Change(c.mapping(), c.quantity(), available == null ? 0 : available);
                             }
-                            synchronized (failures) {
-                                failures.add(new Failure(c.mapping().id(), "activation_failed", result.message().en()));
-                            }
+                            failures.add(new Failure(c.mapping().id(), "activation_failed", result.message().en()));
                             return null;
                         }))
                 .collect().asList().map(list -> list.stream().filter(java.util.Objects::nonNull).toList());

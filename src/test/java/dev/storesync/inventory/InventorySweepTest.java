@@ -289,6 +289,21 @@ class InventorySweepTest {
     }
 
     @Test
+    void shouldSendNoIdempotencyKeyToAnApiVersionWithoutTheDirective() {
+        owner = ConnectedShop.connect(sim, "owner-2025", "2025-10");
+        asAdmin().body(Map.of("shopId", owner.shopId)).put("/admin/inventory/owner").then().statusCode(200);
+        Partner partner = new Partner("older-owner").item(7, 1);
+
+        JsonPath run = awaitRun(syncNow(""));
+
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(partner.ownerStock(0)).isEqualTo(7);
+        assertThat(calls(owner.shop, OWNER_WRITE)).isZero();
+        assertThat(sim.operations(owner.domain, "InventorySetAvailable")).singleElement()
+                .satisfies(r -> assertThat(r.body()).doesNotContain("@idempotent").contains("\"changeFromQuantity\":1"));
+    }
+
+    @Test
     void shouldReadThePartnersLevelAtItsLocationWhenOneIsSet() {
         Partner partner = new Partner("warehouse").item(5, 0).item(4, 0);
         SimLocation warehouse = partner.shop.shop.addLocation("Warehouse");

@@ -568,6 +568,17 @@ class ShopifySimulatorTest {
     }
 
     @Test
+    void shouldPriceNodesPerIdAskedFor() throws Exception {
+        SimInventoryItem item = shop.addInventoryItem("SKU-C").available(shop.primaryLocation(), 1);
+        List<String> ids = java.util.Collections.nCopies(250, item.id());
+        JsonNode levels = graphql("InventoryOwnerLevels", Map.of("ids", ids, "locationId", shop.primaryLocation().id()));
+        assertThat(levels.at("/extensions/cost/requestedQueryCost").asInt()).as("250 x (item, level, quantity)")
+                .isEqualTo(750);
+        assertThat(levels.at("/extensions/cost/actualQueryCost").asInt()).isEqualTo(750);
+        assertThat(shop.pointsCharged()).isEqualTo(750);
+    }
+
+    @Test
     void shouldAnswer401AfterTheTokenIsRevoked() throws Exception {
         shop.revokeAccessToken();
         assertThat(post(TOKEN, "{ shop { name } }", Map.of()).statusCode()).isEqualTo(401);
