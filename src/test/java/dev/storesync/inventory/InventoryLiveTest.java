@@ -72,6 +72,11 @@ class InventoryLiveTest {
         asAdmin().post("/admin/shops/" + partner.shop.shopId + "/subscriptions").then().statusCode(200);
         assertThat(partner.shop.shop.webhookSubscriptions()).extracting(SimWebhookSubscription::topic)
                 .containsOnlyOnce("INVENTORY_LEVELS_UPDATE");
+        assertThat(asAdmin().get("/admin/shops/" + partner.shop.shopId).then().statusCode(200).extract().jsonPath()
+                .getString("webhookSubscriptions.find { it.topic == 'INVENTORY_LEVELS_UPDATE' }.state"))
+                .isEqualTo("subscribed");
+        assertThat(asAdmin().get("/admin/shops/" + fixtures.owner.shopId).then().statusCode(200).extract().jsonPath()
+                .getList("webhookSubscriptions.topic")).doesNotContain("INVENTORY_LEVELS_UPDATE");
     }
 
     @Test

@@ -51,6 +51,11 @@ public class SubscriptionRegistrar implements WebhookSubscriber {
     }
 
     @Override
+    public Uni<Set<String>> topicsFor(String domain) {
+        return topicsOf(domain);
+    }
+
+    @Override
     public Uni<Void> subscribe(String domain) {
         return ensure(domain).replaceWithVoid();
     }
