@@ -71,6 +71,13 @@ public class InventoryAdminResource {
         return partners.deactivate(id);
     }
 
+    @PUT
+    @Path("/partners/{id}/location")
+    public Uni<InventoryDtos.PartnerView> setPartnerLocation(@RestPath long id,
+            @Valid @NotNull InventoryDtos.PartnerLocationRequest body) {
+        return partners.setLocation(id, body.locationGid());
+    }
+
     @POST
     @Path("/mappings")
     public Uni<Response> createMapping(@Valid @NotNull InventoryDtos.MappingRequest body, @Context UriInfo uri) {

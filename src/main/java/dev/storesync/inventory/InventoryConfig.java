@@ -44,4 +44,33 @@ public interface InventoryConfig {
         @WithDefault("30S")
         Duration mailRetryInterval();
     }
+
+    /** Live updates: partners' inventory_levels/update deliveries re-sync the items they name. */
+    Live live();
+
+    interface Live {
+
+        /** Whether this replica syncs queued live updates (deliveries are queued either way). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * An item is synced this long after the first delivery that named it; deliveries meanwhile
+         * coalesce into that one read and write of the latest value.
+         */
+        @WithDefault("2S")
+        Duration debounce();
+
+        /** How often this replica looks for due items. */
+        @WithDefault("1S")
+        Duration pollInterval();
+
+        /** A claimed item whose replica stopped is free for another after this. */
+        @WithDefault("2M")
+        Duration lease();
+
+        /** After a failed attempt (partner or owner unreachable), the item waits up to this long. */
+        @WithDefault("5M")
+        Duration retryCap();
+    }
 }

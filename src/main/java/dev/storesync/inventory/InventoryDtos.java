@@ -32,13 +32,20 @@ public final class InventoryDtos {
     public record OwnerView(long shopId, String domain, String locationGid) {
     }
 
-    public record PartnerRequest(@NotNull Long shopId, @NotBlank @Size(max = 200) String displayName) {
+    /** {@code locationGid}: read the partner's stock at this location's level (default: the variant's total). */
+    public record PartnerRequest(@NotNull Long shopId, @NotBlank @Size(max = 200) String displayName,
+            @Pattern(regexp = LOCATION_GID, message = "must be a Location GID") String locationGid) {
     }
 
-    /** {@code status} is null until the partner's first sync. */
+    /** The partner's stock location; null clears it (the variant's total over all locations). */
+    public record PartnerLocationRequest(
+            @Pattern(regexp = LOCATION_GID, message = "must be a Location GID") String locationGid) {
+    }
+
+    /** {@code status} is null until the partner's first sync; {@code locationGid} null: all locations. */
     @RegisterForReflection
     public record PartnerView(long id, long shopId, String domain, String displayName, boolean active, String status,
-            Instant lastSyncAt, String lastError, int itemsFailing, long activeMappings) {
+            Instant lastSyncAt, String lastError, int itemsFailing, long activeMappings, String locationGid) {
     }
 
     public record MappingRequest(@NotNull Long partnerId,
@@ -52,6 +59,41 @@ public final class InventoryDtos {
     @RegisterForReflection
     public record MappingView(long id, long partnerId, String partnerVariantGid, String partnerInventoryItemGid,
             String sku, String ownerVariantGid, String ownerInventoryItemGid, boolean active, Instant createdAt) {
+    }
+
+    /**
+     * One row of a mapping CSV import: {@code result} is created, duplicate (such a mapping exists, or
+     * the owner item is fed already), not_found, ambiguous, invalid (the row itself) or failed (Shopify or
+     * the store could not answer: upload the file again later).
+     */
+    @RegisterForReflection
+    public record ImportRow(int row, String partnerSku, String ownerSku, String result, Long mappingId, String detail) {
+    }
+
+    @RegisterForReflection
+    public record ImportReport(long partnerId, int rows, int created, int duplicate, int notFound, int ambiguous,
+            int invalid, int failed, List<ImportRow> results) {
+    }
+
+    /**
+     * A proposed mapping, not stored: its first six fields are a {@code POST /admin/inventory/mappings}
+     * body. {@code matchedBy} is sku or barcode.
+     */
+    @RegisterForReflection
+    public record Suggestion(long partnerId, String partnerVariantGid, String partnerInventoryItemGid, String sku,
+            String ownerVariantGid, String ownerInventoryItemGid, String matchedBy, String partnerBarcode,
+            String ownerSku, String ownerBarcode) {
+    }
+
+    /** A partner variant with several possible owner variants (or an owner variant wanted twice): for a person. */
+    @RegisterForReflection
+    public record AmbiguousSuggestion(String partnerVariantGid, String sku, String barcode, List<String> candidates) {
+    }
+
+    /** {@code truncated}: a shop has more variants than were read; the rest got no suggestion. */
+    @RegisterForReflection
+    public record Suggestions(long partnerId, List<Suggestion> suggestions, List<AmbiguousSuggestion> ambiguous,
+            boolean truncated) {
     }
 
     /** A page, newest or lowest id first as documented per endpoint; {@code nextCursor} null on the last. */

@@ -112,7 +112,8 @@ public class InventorySync {
     private Uni<InventorySweep.PartnerOutcome> sweepOne(long runId, OwnerShop.Owner o, Partners.Partner p) {
         long started = System.nanoTime();
         int[] mapped = {0};
-        return mappings.activeFor(p.id()).invoke(list -> mapped[0] = list.size()).chain(list -> sweep.sweep(p, o, list))
+        return mappings.activeFor(p.id()).invoke(list -> mapped[0] = list.size())
+                .chain(list -> sweep.sweep(p, o, list, InventorySweep.WriteScope.run(runId)))
                 .onFailure().recoverWithItem(e -> {
                     Log.warnf(e, "Inventory sync of partner %d failed unexpectedly", p.id());
                     return InventorySweep.PartnerOutcome.failed(p.id(), (System.nanoTime() - started) / 1_000_000,

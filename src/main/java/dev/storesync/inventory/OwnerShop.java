@@ -19,8 +19,16 @@ import java.util.Map;
 @ApplicationScoped
 public class OwnerShop {
 
-    /** What a run needs of the owner. */
-    record Owner(long shopId, String domain, String locationGid) {
+    /** What a run needs of the owner; {@code apiVersion} is the Admin API version its calls use. */
+    record Owner(long shopId, String domain, String locationGid, String apiVersion) {
+
+        /**
+         * The {@code @idempotent} directive exists from API 2026-01 (and is required from 2026-04);
+         * "unstable" sorts after every dated version.
+         */
+        boolean supportsIdempotencyKeys() {
+            return apiVersion != null && apiVersion.compareTo("2026-01") >= 0;
+        }
     }
 
     private final Pool pool;
@@ -63,12 +71,16 @@ public class OwnerShop {
 
     /** The owner with its location, reading and caching the primary location when none is stored. */
     Uni<Owner> forRun() {
-        return get().chain(view -> {
-            if (view == null) {
+        return pool.query("SELECT id, domain, inventory_location_gid, api_version FROM shops WHERE inventory_owner")
+                .execute().chain(rows -> {
+            if (rows.rowCount() == 0) {
                 throw new IllegalStateException("no owner shop is set");
             }
+            Row row = rows.iterator().next();
+            InventoryDtos.OwnerView view = view(row);
+            String apiVersion = row.getString("api_version");
             if (view.locationGid() != null) {
-                return Uni.createFrom().item(new Owner(view.shopId(), view.domain(), view.locationGid()));
+                return Uni.createFrom().item(new Owner(view.shopId(), view.domain(), view.locationGid(), apiVersion));
             }
             return shopify.query(view.domain(), "InventoryPrimaryLocation", Map.of()).chain(result -> {
                 if (!(result instanceof ShopifyResult.Success ok)
@@ -80,7 +92,7 @@ public class OwnerShop {
                 return pool.preparedQuery("UPDATE shops SET inventory_location_gid = $2 WHERE id = $1 "
                         + "AND inventory_owner AND inventory_location_gid IS NULL")
                         .execute(Tuple.of(view.shopId(), location))
-                        .replaceWith(new Owner(view.shopId(), view.domain(), location));
+                        .replaceWith(new Owner(view.shopId(), view.domain(), location, apiVersion));
             });
         });
     }

@@ -114,6 +114,30 @@ public class ProductMappings {
                 });
     }
 
+    /** Ids of the partner's active mappings of a partner inventory item (a live delivery names the item). */
+    Uni<List<Long>> activeIdsForItem(long partnerId, String partnerInventoryItemGid) {
+        return pool.preparedQuery("""
+                SELECT id FROM product_mappings WHERE partner_id = $1 AND partner_inventory_item_gid = $2 AND active
+                ORDER BY id""").execute(Tuple.of(partnerId, partnerInventoryItemGid)).map(rows -> {
+                    List<Long> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getLong("id")));
+                    return out;
+                });
+    }
+
+    /** The partner's active mappings among these ids, in id order. */
+    Uni<List<Mapping>> activeAmong(long partnerId, List<Long> ids) {
+        return pool.preparedQuery("""
+                SELECT id, partner_variant_gid, partner_inventory_item_gid, owner_inventory_item_gid
+                FROM product_mappings WHERE partner_id = $1 AND id = ANY($2) AND active ORDER BY id""")
+                .execute(Tuple.of(partnerId, ids.toArray(Long[]::new))).map(rows -> {
+                    List<Mapping> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Mapping(r.getLong("id"), r.getString("partner_variant_gid"),
+                            r.getString("partner_inventory_item_gid"), r.getString("owner_inventory_item_gid"))));
+                    return out;
+                });
+    }
+
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text.trim();
     }

@@ -128,6 +128,55 @@ public class SyncRuns {
                         .execute(Tuple.of(runId, itemsDone)).replaceWithVoid()));
     }
 
+    /**
+     * Adds a live batch's result for one partner to the live run of the current minute (created by
+     * the first batch of the minute): one run row per minute window, its per-partner row summing the
+     * window's batches, the outcome the worst seen ("partial" once results differ). Live rows are
+     * written finished, so they never take the one-running-run slot of sweeps. The partner's status
+     * is left to sweeps, which see all of its items.
+     */
+    Uni<Long> recordLive(InventorySweep.PartnerOutcome o) {
+        String outcome = switch (o.status()) {
+            case "healthy" -> "succeeded";
+            case "warning" -> "partial";
+            default -> "failed";
+        };
+        return pool.withTransaction(c -> c.preparedQuery("""
+                INSERT INTO inventory_sync_runs (trigger, live_window, outcome, finished_at)
+                VALUES ('live', date_trunc('minute', now()), $1, now())
+                ON CONFLICT (live_window) WHERE trigger = 'live' DO UPDATE
+                SET outcome = CASE WHEN inventory_sync_runs.outcome = EXCLUDED.outcome THEN EXCLUDED.outcome
+                                   ELSE 'partial' END,
+                    finished_at = now(), heartbeat_at = now()
+                RETURNING id""").execute(Tuple.of(outcome)).chain(rows -> {
+            long runId = rows.iterator().next().getLong("id");
+            return c.preparedQuery("""
+                    INSERT INTO inventory_sync_run_partners AS rp (run_id, partner_id, status, checked, changed, unchanged,
+                        failed, duration_ms, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    ON CONFLICT (run_id, partner_id) DO UPDATE
+                    SET status = CASE WHEN 'failed' IN (rp.status, EXCLUDED.status) THEN 'failed'
+                                      WHEN 'warning' IN (rp.status, EXCLUDED.status) THEN 'warning' ELSE 'healthy' END,
+                        checked = rp.checked + EXCLUDED.checked, changed = rp.changed + EXCLUDED.changed,
+                        unchanged = rp.unchanged + EXCLUDED.unchanged, failed = rp.failed + EXCLUDED.failed,
+                        duration_ms = rp.duration_ms + EXCLUDED.duration_ms, error = coalesce(EXCLUDED.error, rp.error),
+                        finished_at = now()""")
+                    .execute(Tuple.tuple().addLong(runId).addLong(o.partnerId()).addString(o.status())
+                            .addInteger(o.checked()).addInteger(o.changed()).addInteger(o.unchanged())
+                            .addInteger(o.failures().size()).addLong(o.durationMs()).addString(o.error()))
+                    .chain(() -> {
+                        if (o.failures().isEmpty()) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        List<Tuple> items = o.failures().stream().map(f -> Tuple.of(runId, o.partnerId(), f.mappingId(),
+                                f.reason(), f.shopifyError())).toList();
+                        return c.preparedQuery("""
+                                INSERT INTO inventory_sync_failed_items (run_id, partner_id, mapping_id, reason, shopify_error)
+                                VALUES ($1, $2, $3, $4, $5)""").executeBatch(items).replaceWithVoid();
+                    })
+                    .replaceWith(runId);
+        }));
+    }
+
     /** Ends a running run; a run already ended (abandoned by another replica) keeps its outcome. */
     Uni<Void> finish(long runId, String outcome, String error) {
         return pool.preparedQuery("""

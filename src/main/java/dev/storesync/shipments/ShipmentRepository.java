@@ -1,5 +1,6 @@
 package dev.storesync.shipments;
 
+import dev.storesync.kernel.Instance;
 import dev.storesync.operations.orders.OrderEvents;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -43,16 +44,17 @@ public class ShipmentRepository {
             WITH due AS (
                 SELECT s.id FROM shipments s
                 WHERE s.sync_status = 'pending' AND s.status = 'shipped' AND s.sync_pending_until <= now()
-                  AND (s.sync_claimed_until IS NULL OR s.sync_claimed_until < now())
+                  AND (s.sync_claimed_until IS NULL OR s.sync_claimed_until < now()
+                       OR s.sync_claimed_by IN (%s))
                   AND EXISTS (SELECT 1 FROM orders o JOIN shops sh ON sh.id = o.shop_id
                               WHERE o.id = s.order_id AND sh.state = 'active')
                 ORDER BY s.sync_pending_until, s.id
                 LIMIT $1
                 FOR UPDATE OF s SKIP LOCKED)
             UPDATE shipments s SET sync_claimed_until = now() + $2 * interval '1 millisecond',
-                   sync_claim_token = gen_random_uuid(), sync_nudged_at = NULL, updated_at = now()
+                   sync_claim_token = gen_random_uuid(), sync_claimed_by = $3, sync_nudged_at = NULL, updated_at = now()
             FROM due WHERE s.id = due.id
-            RETURNING s.id, s.order_id, s.sync_claim_token""";
+            RETURNING s.id, s.order_id, s.sync_claim_token""".formatted(Instance.stale(4));
 
     private final Pool pool;
 
@@ -78,13 +80,34 @@ public class ShipmentRepository {
     public record Outcome(String outcome, String code, String en, String ja) {
     }
 
-    /** Claims up to {@code limit} due shipments of active shops for {@code lease}. */
-    public Uni<List<Claim>> claimDue(int limit, Duration lease) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, lease.toMillis())).map(rows -> {
+    /**
+     * Claims up to {@code limit} due shipments of active shops for {@code lease}, under {@code instance}:
+     * unclaimed ones, expired claims, and at once the claims of an instance whose heartbeat is older
+     * than {@code heartbeatTimeoutMillis} (dead; its fencing token is replaced, so it can write nothing).
+     */
+    public Uni<List<Claim>> claimDue(int limit, Duration lease, String instance, long heartbeatTimeoutMillis) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, lease.toMillis(), instance, heartbeatTimeoutMillis))
+                .map(rows -> {
             List<Claim> out = new ArrayList<>();
             rows.forEach(r -> out.add(new Claim(r.getLong("id"), r.getLong("order_id"), r.getUUID("sync_claim_token"))));
             return out;
         });
+    }
+
+    /**
+     * Drops claims whose sync never started (a replica shutting down), so the shipments are claimable
+     * at once instead of after the lease; returns how many were still held.
+     */
+    public Uni<Integer> release(List<Claim> claims) {
+        if (claims.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.preparedQuery("""
+                UPDATE shipments SET sync_claimed_until = NULL, sync_claim_token = NULL, sync_claimed_by = NULL,
+                       updated_at = now()
+                WHERE sync_claim_token = ANY($1::uuid[])""")
+                .execute(Tuple.of(claims.stream().map(Claim::token).toArray(UUID[]::new)))
+                .map(rows -> rows.rowCount());
     }
 
     /** The claimed shipment, or null when it is no longer shipped and pending. */

@@ -71,16 +71,17 @@ public class ShopService {
     /** One shop, with the state of each webhook subscription it should have. */
     @WithSession
     public Uni<ShopDtos.View> get(long id) {
-        return find(id).map(ShopDtos.View::of).chain(view -> subscriptions.of(id).map(recorded -> {
+        return find(id).map(ShopDtos.View::of).chain(view -> subscriber.topicsFor(view.domain())
+                .chain(topics -> subscriptions.of(id).map(recorded -> {
             List<ShopDtos.WebhookSubscription> out = new ArrayList<>();
-            for (String topic : new TreeSet<>(subscriber.topics())) {
+            for (String topic : new TreeSet<>(topics)) {
                 WebhookSubscriptionStates.Recorded r = recorded.get(topic);
                 out.add(r == null ? new ShopDtos.WebhookSubscription(topic, "missing", null, null)
                         : new ShopDtos.WebhookSubscription(topic, r.state(), r.lastAttemptAt(),
                                 r.errorEn() == null ? null : new ShopDtos.Error(r.errorEn(), r.errorJa())));
             }
             return view.withSubscriptions(out);
-        }));
+        })));
     }
 
     /**

@@ -13,5 +13,10 @@ public interface WebhookSubscriber {
     /** Shopify's enum names of the topics every shop should be subscribed to, e.g. ORDERS_CREATE. */
     Set<String> topics();
 
+    /** The topics this shop should be subscribed to: every shop's, and those it needs of its own. */
+    default Uni<Set<String>> topicsFor(String domain) {
+        return Uni.createFrom().item(topics());
+    }
+
     Uni<Void> subscribe(String domain);
 }

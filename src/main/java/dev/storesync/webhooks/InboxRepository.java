@@ -1,5 +1,6 @@
 package dev.storesync.webhooks;
 
+import dev.storesync.kernel.Instance;
 import dev.storesync.kernel.SqlTimes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -104,9 +105,25 @@ public class InboxRepository {
                 finalized_at = CASE WHEN attempt >= max_attempts THEN now() END,
                 scheduled_at = now(),
                 errors = errors || jsonb_build_array(jsonb_build_object('at', %s, 'attempt', attempt,
-                    'error', 'lease expired: ' || coalesce(attempted_by, 'a worker') || ' did not finish it within ' || $2::text))
-            WHERE state = 'running' AND attempted_at < now() - $1::bigint * interval '1 millisecond'
+                    'error', CASE WHEN attempted_at < now() - $1::bigint * interval '1 millisecond'
+                                  THEN 'lease expired: ' || coalesce(attempted_by, 'a worker') || ' did not finish it within ' || $2::text
+                                  ELSE 'rescued: ' || attempted_by || ' stopped (no heartbeat) before finishing it' END))
+            WHERE state = 'running' AND (attempted_at < now() - $1::bigint * interval '1 millisecond'
+                                         OR attempted_by IN (%s))
             RETURNING id, webhook_id, topic, state
+            """.formatted(NOW_UTC, Instance.stale(3));
+
+    /*
+     * A replica that shuts down hands back what it claimed but did not start: at once, without waiting
+     * for the lease. The attempt stays counted (the claim made it), so a late outcome of this claim
+     * still cannot overwrite the next one's.
+     */
+    private static final String RELEASE = """
+            UPDATE webhook_inbox SET state = 'retryable', scheduled_at = now(),
+                errors = errors || jsonb_build_array(jsonb_build_object('at', %s, 'attempt', attempt,
+                    'error', 'released: ' || $1::text || ' shut down before running it'))
+            WHERE state = 'running' AND attempted_by = $1 AND NOT (id = ANY($2::bigint[]))
+            RETURNING id
             """.formatted(NOW_UTC);
 
     private static final String PRUNE = """
@@ -246,11 +263,22 @@ public class InboxRepository {
     public record Rescued(long id, String webhookId, String topic, String state) {
     }
 
-    /** Returns rows running for longer than the lease to retryable (or discarded, when out of attempts). */
-    public Uni<List<Rescued>> rescue(Duration lease) {
-        return pool.preparedQuery(RESCUE).execute(Tuple.of(lease.toMillis(), lease.toString()))
+    /**
+     * Returns to retryable (or discarded, when out of attempts) the rows running for longer than the
+     * lease, and at once those of an instance whose heartbeat is older than {@code heartbeatTimeoutMillis}.
+     */
+    public Uni<List<Rescued>> rescue(Duration lease, long heartbeatTimeoutMillis) {
+        return pool.preparedQuery(RESCUE).execute(Tuple.of(lease.toMillis(), lease.toString(), heartbeatTimeoutMillis))
                 .map(rows -> map(rows, r -> new Rescued(r.getLong("id"), r.getString("webhook_id"),
                         r.getString("topic"), r.getString("state"))));
+    }
+
+    /**
+     * Makes the rows {@code worker} holds retryable now, except {@code running} ones (their handler is
+     * still live: they wait for the lease rather than run twice). Returns how many were released.
+     */
+    public Uni<Integer> release(String worker, java.util.Collection<Long> running) {
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(worker, running.toArray(Long[]::new))).map(RowSet::rowCount);
     }
 
     /** Deletes up to {@code batch} rows finalized longer than {@code retention} ago; returns how many. */

@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +44,7 @@ public final class InboxWorker {
     private final String name;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
+    private final Set<Long> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
     private volatile boolean failing;
 
@@ -90,9 +93,26 @@ public final class InboxWorker {
         }
     }
 
-    /** Stops starting drains; rows already claimed finish or are rescued after their lease. */
+    /**
+     * Stops claiming and starting deliveries; handlers already running go on. See {@link #release()}
+     * for the rows claimed but not started.
+     */
     public void stop() {
         stopped = true;
+    }
+
+    /** True when no drain is under way: every handler this worker started has finished and been recorded. */
+    public boolean idle() {
+        return !draining.get();
+    }
+
+    /**
+     * Hands the rows this worker claimed but has not started back to the inbox, due now, so another
+     * replica runs them at once; rows whose handler is still running are kept (their lease rescues
+     * them if this replica dies first). Call after {@link #stop()}. Returns how many were released.
+     */
+    public Uni<Integer> release() {
+        return inbox.release(name, List.copyOf(running));
     }
 
     /** Claims and runs batches until nothing is due; returns how many rows were run. */
@@ -103,6 +123,9 @@ public final class InboxWorker {
     }
 
     private Uni<Integer> runBatch() {
+        if (stopped) {
+            return Uni.createFrom().item(0);
+        }
         return inbox.claim(config.batchSize(), name).chain(batch -> runAll(batch).invoke(() -> {
             if (!batch.isEmpty()) {
                 vertx.eventBus().publish(BATCH_PROCESSED, batch.size());
@@ -120,6 +143,10 @@ public final class InboxWorker {
     }
 
     private Uni<Void> run(InboxDelivery delivery) {
+        if (stopped) {
+            // Claimed in the batch before the stop: left running for release() to hand back.
+            return Uni.createFrom().voidItem();
+        }
         Optional<WebhookHandler> handler = handlers.forTopic(delivery.topic());
         Uni<Void> outcome;
         if (handler.isEmpty()) {
@@ -129,6 +156,7 @@ public final class InboxWorker {
                     .replaceWithVoid();
         } else {
             Duration timeout = config.handlerTimeout();
+            running.add(delivery.id());
             outcome = onFreshContext(() -> handler.get().handle(delivery))
                     .ifNoItem().after(timeout)
                     .failWith(() -> new TimeoutException("handler did not finish within " + readable(timeout)))
@@ -138,7 +166,8 @@ public final class InboxWorker {
                         }
                         PermanentWebhookFailure permanent = permanent(failure);
                         return permanent != null ? discarded(delivery, permanent) : failed(delivery, failure);
-                    });
+                    })
+                    .eventually(() -> running.remove(delivery.id()));
         }
         return outcome.onFailure().recoverWithItem(failure -> {
             Log.warnf("Could not record the outcome of inbox row %d; its lease will expire: %s", delivery.id(),

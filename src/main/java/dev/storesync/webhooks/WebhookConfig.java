@@ -68,7 +68,7 @@ public interface WebhookConfig {
         Duration lease();
 
         /** How often expired leases are looked for. */
-        @WithDefault("30s")
+        @WithDefault("10s")
         Duration rescueInterval();
     }
 }

@@ -10,11 +10,13 @@ import static org.hamcrest.Matchers.hasItem;
 import dev.storesync.shopify.sim.InjectShopifySimulator;
 import dev.storesync.shopify.sim.ShopifySimulator;
 import dev.storesync.shopify.sim.SimInventoryItem;
+import dev.storesync.shopify.sim.SimLocation;
 import dev.storesync.shopify.sim.SimShop;
 import dev.storesync.testing.ConnectedShop;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -35,7 +37,9 @@ class InventorySweepTest {
 
     private static final String PARTNER_READ = "InventoryPartnerStock";
     private static final String OWNER_READ = "InventoryOwnerLevels";
-    private static final String OWNER_WRITE = "InventorySetAvailable";
+    /** The owner shop is on API 2026-10, so writes carry an @idempotent key. */
+    private static final String OWNER_WRITE = "InventorySetAvailableIdempotent";
+    private static final String ACTIVATE = "InventoryActivate";
     /** An owner item that is not stocked at the owner location. */
     private static final int NOT_STOCKED = Integer.MIN_VALUE;
 
@@ -165,7 +169,9 @@ class InventorySweepTest {
         assertThat(calls(owner.shop, OWNER_WRITE)).isEqualTo(1 + 0 + 2);
         assertThat(calls(owner.shop, "InventoryPrimaryLocation")).isEqualTo(1);
         assertThat(sim.operations(owner.domain, OWNER_WRITE).get(0).body())
-                .contains("\"changeFromQuantity\":2").contains("\"reason\":\"correction\"");
+                .contains("\"changeFromQuantity\":2").contains("\"reason\":\"correction\"")
+                .contains("@idempotent(key: $key)");
+        assertThat(calls(owner.shop, ACTIVATE)).isZero();
 
         asAdmin().get("/admin/inventory/partners/" + changes.id).then().statusCode(200)
                 .body("status", equalTo("healthy")).body("itemsFailing", equalTo(0)).body("activeMappings", equalTo(3));
@@ -227,21 +233,102 @@ class InventorySweepTest {
     }
 
     @Test
-    void shouldRecordAnItemNotStockedAtTheOwnerLocationAsFailedAndSyncTheRest() {
-        Partner partner = new Partner("unstocked").item(6, 1).item(3, NOT_STOCKED);
+    void shouldActivateAnItemNotStockedAtTheOwnerLocationThenSetIt() {
+        Partner partner = new Partner("unstocked").item(6, 1).item(3, NOT_STOCKED).item(-2, NOT_STOCKED);
 
         JsonPath run = awaitRun(syncNow(""));
 
-        assertThat(run.getString("outcome")).isEqualTo("partial");
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
         assertThat(partner.ownerStock(0)).isEqualTo(6);
-        assertThat(partnerRows(run).get(partner.id)).containsEntry("status", "warning").containsEntry("checked", 2)
-                .containsEntry("changed", 1).containsEntry("failed", 1);
-        assertThat(run.getString("failedItems[0].reason")).isEqualTo("not_stocked_at_owner_location");
-        long mappingId = asAdmin().get("/admin/inventory/mappings?partner=" + partner.id).then().statusCode(200)
-                .extract().jsonPath().getLong("items[1].id");
-        assertThat(run.getLong("failedItems[0].mappingId")).isEqualTo(mappingId);
-        asAdmin().get("/admin/inventory/partners/" + partner.id).then().statusCode(200)
-                .body("status", equalTo("warning")).body("itemsFailing", equalTo(1));
+        assertThat(partner.ownerStock(1)).as("activated, then set").isEqualTo(3);
+        assertThat(partner.ownerStock(2)).as("activated at 0, which negative partner stock is").isZero();
+        assertThat(partnerRows(run).get(partner.id)).containsEntry("status", "healthy").containsEntry("checked", 3)
+                .containsEntry("changed", 2).containsEntry("unchanged", 1).containsEntry("failed", 0);
+        assertThat(run.getList("failedItems")).isEmpty();
+        assertThat(calls(owner.shop, ACTIVATE)).as("one activation per unstocked item").isEqualTo(2);
+        assertThat(calls(owner.shop, OWNER_WRITE)).as("the stocked and the activated item in one call").isEqualTo(1);
+        assertThat(sim.operations(owner.domain, OWNER_WRITE).get(0).body()).contains("\"changeFromQuantity\":0");
+    }
+
+    @Test
+    void shouldActivateAndSetAgainAnItemUnstockedBetweenReadAndWrite() {
+        Partner partner = new Partner("unstocked-later").item(8, 2).item(5, 1);
+        SimInventoryItem ownerItem = partner.ownerItems.get(0);
+        owner.shop.beforeNext(OWNER_WRITE, () -> ownerItem.unstock(owner.shop.primaryLocation()));
+
+        JsonPath run = awaitRun(syncNow(""));
+
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(partner.ownerStock(0)).isEqualTo(8);
+        assertThat(partner.ownerStock(1)).isEqualTo(5);
+        assertThat(calls(owner.shop, ACTIVATE)).isEqualTo(1);
+        assertThat(calls(owner.shop, OWNER_WRITE)).as("the refused call and one retry").isEqualTo(2);
+        assertThat(partnerRows(run).get(partner.id)).containsEntry("changed", 2).containsEntry("failed", 0);
+    }
+
+    @Test
+    void shouldWriteOnceWhenAWriteWhoseAnswerWasLostIsResentWithItsIdempotencyKey() {
+        Partner partner = new Partner("lost-answer").item(9, 4).item(2, 2);
+        int writesBefore = owner.shop.inventoryWrites();
+        sim.faults().next(1).shop(owner.domain).operation(OWNER_WRITE).executeThenStatus(502);
+
+        JsonPath run = awaitRun(syncNow(""));
+
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(partner.ownerStock(0)).isEqualTo(9);
+        List<String> bodies = sim.operations(owner.domain, OWNER_WRITE).stream().map(r -> r.body()).toList();
+        assertThat(bodies).as("the call whose answer was lost, and its resend").hasSize(2);
+        String key = new JsonObject(bodies.get(0)).getJsonObject("variables").getString("key");
+        assertThat(key).isNotBlank();
+        assertThat(new JsonObject(bodies.get(1)).getJsonObject("variables").getString("key"))
+                .as("the resend carries the same key").isEqualTo(key);
+        assertThat(owner.shop.inventoryWrites() - writesBefore).as("Shopify applied the change once").isEqualTo(1);
+        assertThat(partnerRows(run).get(partner.id)).containsEntry("changed", 1).containsEntry("unchanged", 1)
+                .containsEntry("failed", 0);
+        assertThat(run.getList("failedItems")).isEmpty();
+    }
+
+    @Test
+    void shouldSendNoIdempotencyKeyToAnApiVersionWithoutTheDirective() {
+        owner = ConnectedShop.connect(sim, "owner-2025", "2025-10");
+        asAdmin().body(Map.of("shopId", owner.shopId)).put("/admin/inventory/owner").then().statusCode(200);
+        Partner partner = new Partner("older-owner").item(7, 1);
+
+        JsonPath run = awaitRun(syncNow(""));
+
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(partner.ownerStock(0)).isEqualTo(7);
+        assertThat(calls(owner.shop, OWNER_WRITE)).isZero();
+        assertThat(sim.operations(owner.domain, "InventorySetAvailable")).singleElement()
+                .satisfies(r -> assertThat(r.body()).doesNotContain("@idempotent").contains("\"changeFromQuantity\":1"));
+    }
+
+    @Test
+    void shouldReadThePartnersLevelAtItsLocationWhenOneIsSet() {
+        Partner partner = new Partner("warehouse").item(5, 0).item(4, 0);
+        SimLocation warehouse = partner.shop.shop.addLocation("Warehouse");
+        partner.items.get(0).available(warehouse, 11);
+        asAdmin().body(Map.of("locationGid", warehouse.id())).put("/admin/inventory/partners/" + partner.id + "/location")
+                .then().statusCode(200).body("locationGid", equalTo(warehouse.id()));
+        asAdmin().body(Map.of("locationGid", "warehouse")).put("/admin/inventory/partners/" + partner.id + "/location")
+                .then().statusCode(422).body("errors.field", hasItem("locationGid"));
+
+        JsonPath run = awaitRun(syncNow(""));
+
+        assertThat(partner.ownerStock(0)).as("the warehouse level, not the total of 16").isEqualTo(11);
+        assertThat(partner.ownerStock(1)).as("not stocked at the warehouse: left alone").isZero();
+        assertThat(run.getString("outcome")).isEqualTo("partial");
+        assertThat(run.getString("failedItems[0].reason")).isEqualTo("not_stocked_at_partner_location");
+        assertThat(calls(partner.shop.shop, "InventoryPartnerLevels")).isEqualTo(1);
+        assertThat(calls(partner.shop.shop, PARTNER_READ)).isZero();
+
+        java.util.HashMap<String, Object> clear = new java.util.HashMap<>();
+        clear.put("locationGid", null);
+        asAdmin().body(clear).put("/admin/inventory/partners/" + partner.id + "/location").then().statusCode(200)
+                .body("locationGid", org.hamcrest.Matchers.nullValue());
+        awaitRun(syncNow(""));
+        assertThat(partner.ownerStock(0)).as("back to the variant's total").isEqualTo(16);
+        assertThat(partner.ownerStock(1)).isEqualTo(4);
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.storesync.kernel.Instance;
+import dev.storesync.kernel.ShutdownConfig;
 import dev.storesync.shipments.sync.FulfillmentSync;
 import dev.storesync.shipments.sync.ShipmentSyncWorker;
 import dev.storesync.shopify.sim.InjectShopifySimulator;
@@ -51,6 +53,11 @@ class FulfillmentSyncTest {
 
     @Inject
     FulfillmentConfig config;
+
+    @Inject
+    ShutdownConfig shutdown;
+    @Inject
+    Instance instance;
 
     private ConnectedShop store;
     private String vendorName;
@@ -351,8 +358,8 @@ class FulfillmentSyncTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        ShipmentSyncWorker second = new ShipmentSyncWorker(repository, sync, config);
-        ShipmentSyncWorker third = new ShipmentSyncWorker(repository, sync, config);
+        ShipmentSyncWorker second = new ShipmentSyncWorker(repository, sync, config, shutdown, instance);
+        ShipmentSyncWorker third = new ShipmentSyncWorker(repository, sync, config, shutdown, instance);
         CompletableFuture<Integer> a = second.round().subscribeAsCompletionStage();
         CompletableFuture<Integer> b = third.round().subscribeAsCompletionStage();
         CompletableFuture.allOf(a, b).join();

@@ -69,7 +69,23 @@ class ShopifyGraphqlContractTest {
                             + "sends the owner's last-read value"),
             "InventorySetQuantitiesUserErrorCode.CHANGE_FROM_QUANTITY_STALE", new NewerField(
                     "CHANGE_FROM_QUANTITY_STALE", "added in 2026-04 with changeFromQuantity: the stored quantity "
-                            + "no longer equals changeFromQuantity; the inventory sweep re-reads and retries once"));
+                            + "no longer equals changeFromQuantity; the inventory sweep re-reads and retries once"),
+            "InventorySetQuantitiesUserErrorCode.IDEMPOTENCY_KEY_PARAMETER_MISMATCH", new NewerField(
+                    "IDEMPOTENCY_KEY_PARAMETER_MISMATCH", "added in 2026-04 with @idempotent: the key was used "
+                            + "with other input; the sweep derives a fresh key for every different call"),
+            "InventorySetQuantitiesUserErrorCode.IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", new NewerField(
+                    "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "added in 2026-04 with @idempotent: the key's first "
+                            + "attempt was refused; retries after a refusal use a new key"));
+
+    /**
+     * Directives newer than the saved 2025-01 schema, by name: their SDL, added before validation,
+     * and why we need them.
+     */
+    static final Map<String, NewerField> NEWER_DIRECTIVES = Map.of(
+            "idempotent", new NewerField("directive @idempotent(key: String!) on FIELD",
+                    "added in 2026-01 on inventory mutations and required at runtime from 2026-04 (changelog "
+                            + "2025-12-12); InventorySetAvailableIdempotent sends a key derived from run, partner "
+                            + "and batch, so a resent write is applied once"));
 
     record NewerField(String sdl, String why) {
     }
@@ -102,6 +118,7 @@ class ShopifyGraphqlContractTest {
         // A field of an object type, an input field, or an enum value: extend the 2025-01 type in kind.
         extensions.forEach((type, fields) -> registry.merge(new SchemaParser().parse(
                 "extend " + kindOf(registry, type) + " " + type + " {\n" + String.join("\n", fields) + "\n}")));
+        NEWER_DIRECTIVES.values().forEach(d -> registry.merge(new SchemaParser().parse(d.sdl())));
         shopify = UnExecutableSchemaGenerator.makeUnExecutableSchema(registry);
     }
 

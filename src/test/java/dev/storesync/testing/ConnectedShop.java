@@ -33,10 +33,19 @@ public final class ConnectedShop {
     }
 
     public static ConnectedShop connect(ShopifySimulator sim, String prefix) {
+        return connect(sim, prefix, null);
+    }
+
+    /** Same, registered with an Admin API version of its own (null: the configured one). */
+    public static ConnectedShop connect(ShopifySimulator sim, String prefix, String apiVersion) {
         String domain = Api.uniqueShopDomain(prefix);
         String token = "shpat_" + UUID.randomUUID().toString().replace("-", "");
         SimShop shop = sim.addShop(domain, token);
-        long id = Api.asAdmin().body(Map.of("domain", domain, "accessToken", token)).post("/admin/shops")
+        Map<String, Object> body = new HashMap<>(Map.of("domain", domain, "accessToken", token));
+        if (apiVersion != null) {
+            body.put("apiVersion", apiVersion);
+        }
+        long id = Api.asAdmin().body(body).post("/admin/shops")
                 .then().statusCode(201).extract().jsonPath().getLong("id");
         return new ConnectedShop(shop, domain, id);
     }

@@ -10,6 +10,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.TreeSet;
  * Makes a shop's webhook subscriptions match what StoreSync handles, idempotently: lists what
  * exists, creates what is missing and corrects subscriptions that point elsewhere. Compliance
  * topics are configured in the app's settings, not through the API, so they are never subscribed.
+ * A shop gets every subscribable handler's topics plus those a {@link ShopTopics} bean names for it
+ * (partner stores: {@code inventory_levels/update}).
  */
 @ApplicationScoped
 public class SubscriptionRegistrar implements WebhookSubscriber {
@@ -30,18 +34,25 @@ public class SubscriptionRegistrar implements WebhookSubscriber {
     private final SubscribedTopics topics;
     private final WebhookSubscriptionStates states;
     private final StoreSyncConfig.Shopify config;
+    private final Instance<ShopTopics> shopTopics;
 
     public SubscriptionRegistrar(ShopifyAdminClient shopify, SubscribedTopics topics, WebhookSubscriptionStates states,
-            StoreSyncConfig config) {
+            StoreSyncConfig config, @Any Instance<ShopTopics> shopTopics) {
         this.shopify = shopify;
         this.topics = topics;
         this.states = states;
         this.config = config.shopify();
+        this.shopTopics = shopTopics;
     }
 
     @Override
     public Set<String> topics() {
         return enumTopics();
+    }
+
+    @Override
+    public Uni<Set<String>> topicsFor(String domain) {
+        return topicsOf(domain);
     }
 
     @Override
@@ -54,11 +65,28 @@ public class SubscriptionRegistrar implements WebhookSubscriber {
     }
 
     public Uni<Report> ensure(String shop) {
+        return topicsOf(shop).chain(wanted -> ensure(shop, wanted));
+    }
+
+    /** Every shop's topics and this shop's own, in Shopify's enum form. */
+    private Uni<Set<String>> topicsOf(String shop) {
+        Uni<Set<String>> all = Uni.createFrom().item(enumTopics());
+        for (ShopTopics extra : shopTopics) {
+            all = all.chain(so -> extra.topicsFor(shop).map(more -> {
+                Set<String> out = new TreeSet<>(so);
+                more.forEach(t -> out.add(enumTopic(t)));
+                return out;
+            }));
+        }
+        return all;
+    }
+
+    private Uni<Report> ensure(String shop, Set<String> wanted) {
         String callback = config.appUrl().replaceAll("/+$", "") + "/webhooks/shopify";
         return shopify.query(shop, "WebhookSubscriptions", Map.of()).chain(result -> {
             if (!(result instanceof ShopifyResult.Success success)) {
                 Log.warnf("Could not list webhook subscriptions of %s: %s", shop, result.message().en());
-                List<String> all = List.copyOf(new TreeSet<>(enumTopics()));
+                List<String> all = List.copyOf(wanted);
                 Uni<Void> recorded = Uni.createFrom().voidItem();
                 for (String topic : all) {
                     recorded = recorded.chain(() -> states.failed(shop, topic, result.message().en(), result.message().ja()));
@@ -77,7 +105,7 @@ public class SubscriptionRegistrar implements WebhookSubscriber {
             List<String> unchanged = new ArrayList<>();
             List<String> failed = new ArrayList<>();
             Uni<Void> chain = Uni.createFrom().voidItem();
-            for (String topic : new TreeSet<>(enumTopics())) {
+            for (String topic : wanted) {
                 JsonObject current = existing.get(topic);
                 if (current != null && callback.equals(callbackOf(current))) {
                     unchanged.add(topic);
@@ -111,9 +139,13 @@ public class SubscriptionRegistrar implements WebhookSubscriber {
     private Set<String> enumTopics() {
         Set<String> out = new TreeSet<>();
         for (String topic : topics.topics()) {
-            out.add(topic.toUpperCase(Locale.ROOT).replace('/', '_'));
+            out.add(enumTopic(topic));
         }
         return out;
+    }
+
+    private static String enumTopic(String topic) {
+        return topic.toUpperCase(Locale.ROOT).replace('/', '_');
     }
 
     private static String callbackOf(JsonObject node) {

@@ -25,7 +25,7 @@ import java.util.Map;
 /**
  * Approximates Shopify's calculated query cost: scalars and enums 0, objects 1, connections
  * {@code 2 + first × (cost of one node)}, lists with a {@code first} argument multiplied by it,
- * mutations 10. The requested cost is computed from the document before execution; the actual cost
+ * {@code nodes(ids:)} by the number of ids, mutations 10. The requested cost is computed from the document before execution; the actual cost
  * from the data that came back, so a short page refunds the difference, as at Shopify.
  */
 public final class QueryCost {
@@ -103,7 +103,12 @@ public final class QueryCost {
             return 2 + size * perNode(field.getSelectionSet(), type);
         }
         int one = 1 + requested(field.getSelectionSet(), type);
-        return isList(definition.getType()) ? intArgument(field, "first", 1) * one : one;
+        if (!isList(definition.getType())) {
+            return one;
+        }
+        // nodes(ids:) is priced per id asked for, as at Shopify; other lists by their first argument.
+        Integer ids = listArgumentSize(field, "ids");
+        return (ids != null ? ids : intArgument(field, "first", 1)) * one;
     }
 
     private int perNode(SelectionSet connectionSelection, GraphQLCompositeType connection) {
@@ -176,6 +181,18 @@ public final class QueryCost {
             best = Math.max(best, cost);
         }
         return best;
+    }
+
+    private Integer listArgumentSize(Field field, String name) {
+        Value<?> value = field.getArguments().stream().filter(a -> a.getName().equals(name)).findFirst()
+                .map(graphql.language.Argument::getValue).orElse(null);
+        if (value instanceof graphql.language.ArrayValue array) {
+            return array.getValues().size();
+        }
+        if (value instanceof VariableReference reference && variables.get(reference.getName()) instanceof List<?> list) {
+            return list.size();
+        }
+        return null;
     }
 
     private int intArgument(Field field, String name, int fallback) {

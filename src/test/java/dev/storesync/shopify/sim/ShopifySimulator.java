@@ -64,6 +64,17 @@ public final class ShopifySimulator implements AutoCloseable {
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
     private volatile String servedVersionOverride;
     private volatile String deprecatedReason;
+    private volatile String webhookBaseUrl;
+    private final List<WebhookSent> sentLater = new CopyOnWriteArrayList<>();
+    private final ExecutorService webhookQueue = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "shopify-sim-webhooks");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** A webhook the simulator sent by itself (a level change), with the status it got (-1: unreachable). */
+    public record WebhookSent(Instant at, String topic, String shopDomain, String url, String body, int status) {
+    }
 
     public ShopifySimulator(String clientId, String clientSecret) {
         this.clientId = clientId;
@@ -200,6 +211,42 @@ public final class ShopifySimulator implements AutoCloseable {
         return webhooks;
     }
 
+    /**
+     * Delivers the webhooks the simulator sends by itself (level changes) to this base instead of the
+     * subscriptions' scheme, host and port (their path is kept): tests know the app's port only once it
+     * runs. Null to deliver to the subscribed address.
+     */
+    public ShopifySimulator webhookBaseUrl(String baseUrl) {
+        this.webhookBaseUrl = baseUrl == null ? null : baseUrl.replaceAll("/+$", "");
+        return this;
+    }
+
+    /** Webhooks sent by the simulator itself since the last reset, oldest first. */
+    public List<WebhookSent> sentWebhooks() {
+        return List.copyOf(sentLater);
+    }
+
+    /** Queues a delivery; one at a time, in order, as Shopify's sender works after the change is committed. */
+    void sendLater(WebhookMessage message) {
+        String base = webhookBaseUrl;
+        WebhookMessage target = message;
+        if (base != null) {
+            java.net.URI uri = java.net.URI.create(message.url());
+            target = message.withUrl(base + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        }
+        WebhookMessage send = target;
+        webhookQueue.execute(() -> {
+            int status;
+            try {
+                status = webhooks.send(send).status();
+            } catch (RuntimeException e) {
+                status = -1;
+            }
+            sentLater.add(new WebhookSent(Instant.now(), send.topic(), send.shopDomain(), send.url(),
+                    new String(send.body(), StandardCharsets.UTF_8), status));
+        });
+    }
+
     /** Sends a webhook signed with this app's client secret. */
     public WebhookDelivery sendWebhook(String url, String topic, String shopDomain, String jsonBody) {
         return webhooks.send(url, topic, shopDomain, jsonBody.getBytes(StandardCharsets.UTF_8), clientSecret);
@@ -231,6 +278,8 @@ public final class ShopifySimulator implements AutoCloseable {
         shops.clear();
         faults.clear();
         requests.clear();
+        sentLater.clear();
+        webhookBaseUrl = null;
         servedVersionOverride = null;
         deprecatedReason = null;
         accessTokenLifetime = Duration.ofHours(1);

@@ -455,6 +455,136 @@ class ShopifySimulatorTest {
         assertThat(item.available(location)).isEqualTo(6);
     }
 
+    @Test
+    void shouldApplyAnIdempotentSetOnceAndRefuseTheKeyWithOtherInput() throws Exception {
+        SimLocation location = shop.primaryLocation();
+        SimInventoryItem item = shop.addInventoryItem("SKU-I").available(location, 5);
+        Map<String, Object> variables = new LinkedHashMap<>(setAvailable(Map.of("inventoryItemId", item.id(),
+                "locationId", location.id(), "quantity", 9, "changeFromQuantity", 5)));
+        variables.put("key", "key-1");
+
+        JsonNode first = graphql("InventorySetAvailableIdempotent", variables);
+        item.available(location, 9);
+        JsonNode replay = graphql("InventorySetAvailableIdempotent", variables);
+
+        assertThat(first.at("/data/inventorySetQuantities/userErrors")).isEmpty();
+        assertThat(replay.at("/data/inventorySetQuantities/inventoryAdjustmentGroup/id").asText())
+                .as("the first answer again").isEqualTo(first.at("/data/inventorySetQuantities/inventoryAdjustmentGroup/id")
+                        .asText());
+        assertThat(shop.inventoryWrites()).as("the replay writes nothing").isEqualTo(1);
+        assertThat(item.available(location)).isEqualTo(9);
+
+        Map<String, Object> other = new LinkedHashMap<>(setAvailable(Map.of("inventoryItemId", item.id(),
+                "locationId", location.id(), "quantity", 3, "changeFromQuantity", 9)));
+        other.put("key", "key-1");
+        assertThat(graphql("InventorySetAvailableIdempotent", other).at("/data/inventorySetQuantities/userErrors/0/code")
+                .asText()).isEqualTo("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
+
+        Map<String, Object> stale = new LinkedHashMap<>(setAvailable(Map.of("inventoryItemId", item.id(),
+                "locationId", location.id(), "quantity", 3, "changeFromQuantity", 1)));
+        stale.put("key", "key-2");
+        assertThat(graphql("InventorySetAvailableIdempotent", stale).at("/data/inventorySetQuantities/userErrors/0/code")
+                .asText()).isEqualTo("CHANGE_FROM_QUANTITY_STALE");
+        assertThat(graphql("InventorySetAvailableIdempotent", stale).at("/data/inventorySetQuantities/userErrors/0/code")
+                .asText()).isEqualTo("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED");
+        assertThat(item.available(location)).isEqualTo(9);
+    }
+
+    @Test
+    void shouldRefuseAnItemNotStockedAtTheLocationUntilItIsActivated() throws Exception {
+        SimLocation location = shop.primaryLocation();
+        SimInventoryItem item = shop.addInventoryItem("SKU-A");
+        Map<String, Object> set = setAvailable(Map.of("inventoryItemId", item.id(), "locationId", location.id(),
+                "quantity", 4, "changeFromQuantity", 0));
+
+        assertThat(graphql(SET_INVENTORY, set).at("/data/inventorySetQuantities/userErrors/0/code").asText())
+                .isEqualTo("ITEM_NOT_STOCKED_AT_LOCATION");
+        JsonNode activated = graphql("InventoryActivate", Map.of("inventoryItemId", item.id(),
+                "locationId", location.id()));
+        assertThat(activated.at("/data/inventoryActivate/userErrors")).isEmpty();
+        assertThat(activated.at("/data/inventoryActivate/inventoryLevel/quantities/0/quantity").asInt()).isZero();
+        assertThat(graphql(SET_INVENTORY, set).at("/data/inventorySetQuantities/userErrors")).isEmpty();
+        assertThat(item.available(location)).isEqualTo(4);
+
+        JsonNode unknown = graphql("InventoryActivate", Map.of("inventoryItemId", "gid://shopify/InventoryItem/1",
+                "locationId", location.id()));
+        assertThat(unknown.at("/data/inventoryActivate/userErrors/0/field/0").asText()).isEqualTo("inventoryItemId");
+    }
+
+    @Test
+    void shouldFindVariantsBySkuAndBarcodeAndReadALevelAtALocation() throws Exception {
+        SimLocation second = shop.addLocation("Warehouse");
+        SimInventoryItem item = shop.addInventoryItem("MUG-1").barcode("4901234567894")
+                .available(shop.primaryLocation(), 2).available(second, 7);
+        shop.addInventoryItem("MUG-10");
+
+        JsonNode bySku = graphql("InventoryVariantsBySku", Map.of("query", "sku:MUG-1"));
+        assertThat(bySku.at("/data/productVariants/nodes").size()).isEqualTo(1);
+        assertThat(bySku.at("/data/productVariants/nodes/0/inventoryItem/id").asText()).isEqualTo(item.id());
+        JsonNode page = graphql("InventoryVariantsPage", Map.of());
+        assertThat(page.at("/data/productVariants/nodes/0/barcode").asText()).isEqualTo("4901234567894");
+        assertThat(page.at("/data/productVariants/nodes").size()).isEqualTo(2);
+
+        JsonNode levels = graphql("InventoryPartnerLevels", Map.of("ids", List.of(item.variant().id()),
+                "locationId", second.id()));
+        assertThat(levels.at("/data/nodes/0/inventoryItem/inventoryLevel/quantities/0/quantity").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldSendSignedInventoryLevelUpdatesWhenALevelChanges() throws Exception {
+        List<Map<String, String>> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hooks", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            received.add(Map.of("topic", exchange.getRequestHeaders().getFirst("X-Shopify-Topic"),
+                    "body", new String(body, StandardCharsets.UTF_8), "valid", Boolean.toString(WebhookSender.sign(body,
+                            SECRET).equals(exchange.getRequestHeaders().getFirst("X-Shopify-Hmac-Sha256")))));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            graphql("WebhookSubscriptionCreate", Map.of("topic", "INVENTORY_LEVELS_UPDATE", "webhookSubscription",
+                    Map.of("callbackUrl", "http://localhost:1/hooks", "format", "JSON")));
+            sim.webhookBaseUrl("http://127.0.0.1:" + receiver.getAddress().getPort());
+            SimLocation location = shop.primaryLocation();
+            SimInventoryItem item = shop.addInventoryItem("SKU-W").available(location, 5);
+
+            item.available(location, 3);
+            graphql(SET_INVENTORY, setAvailable(Map.of("inventoryItemId", item.id(), "locationId", location.id(),
+                    "quantity", 8, "changeFromQuantity", 3)));
+
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> received.size() == 2);
+            assertThat(received).allSatisfy(r -> assertThat(r).containsEntry("topic", "inventory_levels/update")
+                    .containsEntry("valid", "true"));
+            JsonNode last = JSON.readTree(received.get(1).get("body"));
+            assertThat(last.get("inventory_item_id").asLong()).isEqualTo(Long.parseLong(item.legacyResourceId()));
+            assertThat(last.get("location_id").asLong()).isEqualTo(Long.parseLong(location.legacyResourceId()));
+            assertThat(last.get("available").asInt()).isEqualTo(8);
+            assertThat(sim.sentWebhooks()).hasSize(2).allSatisfy(w -> assertThat(w.status()).isEqualTo(200));
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void shouldPriceNodesPerIdAskedFor() throws Exception {
+        SimInventoryItem item = shop.addInventoryItem("SKU-C").available(shop.primaryLocation(), 1);
+        List<String> ids = java.util.Collections.nCopies(250, item.id());
+        JsonNode levels = graphql("InventoryOwnerLevels", Map.of("ids", ids, "locationId", shop.primaryLocation().id()));
+        assertThat(levels.at("/extensions/cost/requestedQueryCost").asInt()).as("250 x (item, level, quantity)")
+                .isEqualTo(750);
+        assertThat(levels.at("/extensions/cost/actualQueryCost").asInt()).isEqualTo(750);
+        assertThat(shop.pointsCharged()).isEqualTo(750);
+    }
+
+    @Test
+    void shouldAnswer401AfterTheTokenIsRevoked() throws Exception {
+        shop.revokeAccessToken();
+        assertThat(post(TOKEN, "{ shop { name } }", Map.of()).statusCode()).isEqualTo(401);
+    }
+
     private static final String SET_INVENTORY = "mutation SetInventory($input: InventorySetQuantitiesInput!) { "
             + "inventorySetQuantities(input: $input) { inventoryAdjustmentGroup { changes { name delta "
             + "quantityAfterChange } } userErrors { code field message } } }";

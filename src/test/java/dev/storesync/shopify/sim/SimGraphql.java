@@ -156,6 +156,7 @@ final class SimGraphql {
         Map<String, Object> data = result.getData() instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
         int actual = data == null ? 0 : cost.actual(data);
         bucket.refund(requested - actual);
+        shop.charge(actual);
         Map<String, Object> response = new LinkedHashMap<>(result.toSpecification());
         response.put("extensions", costExtension(requested, actual, bucket));
         return SimResponse.json(200, response);
@@ -218,6 +219,15 @@ final class SimGraphql {
                                     .filter(i -> search.matches(i, (item, field) -> field.equals("sku") ? item.sku()
                                             : null)).toList(), env);
                         })
+                        .dataFetcher("productVariants", env -> {
+                            SearchQuery search = new SearchQuery(env.getArgument("query"));
+                            return page(shop(env).variants().stream().filter(v -> search.matches(v,
+                                    (variant, field) -> switch (field) {
+                                        case "sku" -> variant.sku() == null ? "" : variant.sku();
+                                        case "barcode" -> variant.barcode() == null ? "" : variant.barcode();
+                                        default -> null;
+                                    })).toList(), env);
+                        })
                         .dataFetcher("inventoryLevel", env -> {
                             String id = env.getArgument("id");
                             return shop(env).inventoryItems().stream().flatMap(i -> i.inventoryLevels().stream())
@@ -232,7 +242,8 @@ final class SimGraphql {
                         .dataFetcher("webhookSubscriptionUpdate", mutations::webhookSubscriptionUpdate)
                         .dataFetcher("webhookSubscriptionDelete", mutations::webhookSubscriptionDelete)
                         .dataFetcher("inventorySetQuantities", mutations::inventorySetQuantities)
-                        .dataFetcher("metafieldsSet", mutations::metafieldsSet))
+                        .dataFetcher("metafieldsSet", mutations::metafieldsSet)
+                        .dataFetcher("inventoryActivate", mutations::inventoryActivate))
                 .type("InventoryItem", t -> t.dataFetcher("inventoryLevel", env -> {
                     SimInventoryItem item = env.getSource();
                     SimLocation location = shop(env).location(env.getArgument("locationId"));

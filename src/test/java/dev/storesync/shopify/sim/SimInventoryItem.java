@@ -76,12 +76,18 @@ public final class SimInventoryItem {
             };
         }
 
-        /** Sets {@code available} or {@code on_hand}; the other moves by the same delta. */
+        /**
+         * Sets {@code available} or {@code on_hand}; the other moves by the same delta. A change of
+         * an existing level sends {@code inventory_levels/update} to the shop's subscriptions.
+         */
         int set(String name, int quantity) {
             int delta = quantity - quantity(name);
             available += delta;
             onHand += delta;
             updatedAt = shop.now();
+            if (delta != 0) {
+                shop.levelChanged(this);
+            }
             return delta;
         }
     }
@@ -92,6 +98,7 @@ public final class SimInventoryItem {
     private final Instant createdAt;
     private final Map<SimLocation, Level> levels = new LinkedHashMap<>();
     private boolean tracked = true;
+    private String barcode;
     private boolean requiresShipping = true;
     private SimDeliveryProfile deliveryProfile;
 
@@ -119,6 +126,20 @@ public final class SimInventoryItem {
         return tracked;
     }
 
+    /** The variant's barcode (UPC, EAN, ...), or null. */
+    public String barcode() {
+        synchronized (shop) {
+            return barcode;
+        }
+    }
+
+    public SimInventoryItem barcode(String code) {
+        synchronized (shop) {
+            barcode = code;
+            return this;
+        }
+    }
+
     public Instant createdAt() {
         return createdAt;
     }
@@ -140,7 +161,10 @@ public final class SimInventoryItem {
         }
     }
 
-    /** Stocks the item at a location (like inventoryActivate) or sets its available quantity. */
+    /**
+     * Stocks the item at a location (like inventoryActivate) or sets its available quantity, as a
+     * merchant or a sale would: a change of an existing level sends {@code inventory_levels/update}.
+     */
     public SimInventoryItem available(SimLocation location, int quantity) {
         synchronized (shop) {
             Level level = levels.get(location);
@@ -150,6 +174,21 @@ public final class SimInventoryItem {
                 level.set("available", quantity);
             }
             return this;
+        }
+    }
+
+    /** Stops stocking the item at a location (as inventoryDeactivate or a merchant would). */
+    public SimInventoryItem unstock(SimLocation location) {
+        synchronized (shop) {
+            levels.remove(location);
+            return this;
+        }
+    }
+
+    /** Starts stocking the item at a location (inventoryActivate); the existing level when already stocked. */
+    Level activate(SimLocation location, int quantity) {
+        synchronized (shop) {
+            return levels.computeIfAbsent(location, l -> new Level(shop.nextId(), l, quantity));
         }
     }
 

@@ -232,10 +232,75 @@ final class SimMutations {
 
     // --- Inventory ----------------------------------------------------------------------------
 
-    @SuppressWarnings("unchecked")
+    /**
+     * {@code inventorySetQuantities}, with the {@code @idempotent(key:)} directive of 2026-01 on: the
+     * first answer for a key is kept, and the same key with the same input gets it again without a
+     * second write; with other input it is refused ({@code IDEMPOTENCY_KEY_PARAMETER_MISMATCH}), and
+     * after a refused first attempt the key is spent ({@code IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED}).
+     */
     Object inventorySetQuantities(DataFetchingEnvironment env) {
         SimShop shop = SimGraphql.shop(env);
         Map<String, Object> input = env.getArgument("input");
+        String key = idempotencyKey(env);
+        if (key != null) {
+            SimShop.Idempotent earlier = shop.idempotent(key);
+            if (earlier != null) {
+                if (!earlier.input().equals(input)) {
+                    return refusal("IDEMPOTENCY_KEY_PARAMETER_MISMATCH",
+                            "The idempotency key was already used with different parameters.");
+                }
+                return earlier.failed() ? refusal("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED",
+                        "The previous attempt with this idempotency key failed; retry with a new key.")
+                        : earlier.payload();
+            }
+        }
+        Object payload = setQuantities(env, shop, input);
+        if (key != null && payload instanceof Map<?, ?> answer) {
+            shop.idempotent(key, new SimShop.Idempotent(input, payload,
+                    !((List<?>) answer.get("userErrors")).isEmpty()));
+        }
+        return payload;
+    }
+
+    private static String idempotencyKey(DataFetchingEnvironment env) {
+        List<graphql.execution.directives.QueryAppliedDirective> applied = env.getQueryDirectives()
+                .getImmediateAppliedDirective("idempotent");
+        if (applied.isEmpty()) {
+            return null;
+        }
+        Object key = applied.get(0).getArgument("key").getValue();
+        return key == null ? null : key.toString();
+    }
+
+    private static Map<String, Object> refusal(String code, String message) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("inventoryAdjustmentGroup", null);
+        payload.put("userErrors", List.of(codedError(code, message)));
+        return payload;
+    }
+
+    /**
+     * {@code inventoryActivate}: starts stocking an item at a location with {@code available} (default
+     * 0). Activating an item already stocked there changes nothing and answers its level.
+     */
+    Map<String, Object> inventoryActivate(DataFetchingEnvironment env) {
+        SimShop shop = SimGraphql.shop(env);
+        SimInventoryItem item = shop.inventoryItem(env.<String>getArgument("inventoryItemId"));
+        SimLocation location = shop.location(env.getArgument("locationId"));
+        if (item == null || !item.id().equals(env.getArgument("inventoryItemId"))) {
+            return payload("inventoryLevel", null, List.of(userError("Inventory item does not exist",
+                    "inventoryItemId")));
+        }
+        if (location == null) {
+            return payload("inventoryLevel", null, List.of(userError("Location does not exist", "locationId")));
+        }
+        Integer available = env.getArgument("available");
+        SimInventoryItem.Level level = item.activate(location, available == null ? 0 : available);
+        return payload("inventoryLevel", level, List.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object setQuantities(DataFetchingEnvironment env, SimShop shop, Map<String, Object> input) {
         String name = (String) input.get("name");
         String reason = (String) input.get("reason");
         boolean ignoreCompare = Boolean.TRUE.equals(input.get("ignoreCompareQuantity"));
@@ -317,6 +382,7 @@ final class SimMutations {
             return payload;
         }
         List<Map<String, Object>> changes = new ArrayList<>();
+        shop.countInventoryWrite();
         for (int i = 0; i < quantities.size(); i++) {
             SimInventoryItem.Level level = levels.get(i);
             int delta = level.set(name, (Integer) quantities.get(i).get("quantity"));

@@ -17,6 +17,10 @@ public final class SimProductVariant {
         return inventoryItem.sku();
     }
 
+    public String barcode() {
+        return inventoryItem.barcode();
+    }
+
     public String title() {
         return "Default Title";
     }

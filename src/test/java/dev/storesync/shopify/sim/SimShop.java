@@ -22,6 +22,7 @@ public final class SimShop {
     private final String domain;
     private final LeakyBucket bucket = new LeakyBucket(2000, 100);
     private final AtomicInteger throttled = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong pointsCharged = new java.util.concurrent.atomic.AtomicLong();
     private final List<SimLocation> locations = new ArrayList<>();
     private final Map<String, SimOrder> orders = new LinkedHashMap<>();
     private final Map<String, SimFulfillmentOrder> fulfillmentOrders = new LinkedHashMap<>();
@@ -39,6 +40,12 @@ public final class SimShop {
     private volatile boolean fulfillmentWebhooks;
     private SimDeliveryProfile defaultDeliveryProfile;
     private final List<Hook> hooks = new ArrayList<>();
+    private final Map<String, Idempotent> idempotencyKeys = new LinkedHashMap<>();
+    private final AtomicInteger inventoryWrites = new AtomicInteger();
+
+    /** What an {@code @idempotent} key was first used with, and Shopify's answer then. */
+    record Idempotent(Object input, Object payload, boolean failed) {
+    }
 
     private record Hook(String operation, Runnable action) {
     }
@@ -97,6 +104,11 @@ public final class SimShop {
         accessToken = token;
         accessTokenExpiresAt = null;
         return this;
+    }
+
+    /** Revokes the access token (an uninstall or a rotation elsewhere): every call with it gets 401. */
+    public synchronized SimShop revokeAccessToken() {
+        return accessToken("shpat_revoked_" + ShopifySimulator.randomHex(8));
     }
 
     /** Makes the current access token expire now: the next call with it gets 401. */
@@ -181,6 +193,15 @@ public final class SimShop {
     /** How many GraphQL requests were answered THROTTLED. */
     public int throttledCount() {
         return throttled.get();
+    }
+
+    /** Cost points charged for answered GraphQL requests (their actual cost), since the shop was added. */
+    public long pointsCharged() {
+        return pointsCharged.get();
+    }
+
+    void charge(int points) {
+        pointsCharged.addAndGet(points);
     }
 
     LeakyBucket costBucket() {
@@ -291,6 +312,28 @@ public final class SimShop {
         return List.copyOf(inventoryItems.values());
     }
 
+    /** Every variant (one per inventory item), oldest first. */
+    public synchronized List<SimProductVariant> variants() {
+        return inventoryItems.values().stream().map(SimInventoryItem::variant).toList();
+    }
+
+    /** How many inventory mutations changed quantities (an idempotent replay changes none). */
+    public int inventoryWrites() {
+        return inventoryWrites.get();
+    }
+
+    void countInventoryWrite() {
+        inventoryWrites.incrementAndGet();
+    }
+
+    synchronized Idempotent idempotent(String key) {
+        return idempotencyKeys.get(key);
+    }
+
+    synchronized void idempotent(String key, Idempotent outcome) {
+        idempotencyKeys.putIfAbsent(key, outcome);
+    }
+
     /** The variant of an inventory item by its GID ({@code gid://shopify/ProductVariant/<item id>}). */
     public synchronized SimProductVariant variant(String gid) {
         String prefix = "gid://shopify/ProductVariant/";
@@ -394,6 +437,23 @@ public final class SimShop {
         }
         String body = fulfillment.webhookPayload().encode();
         simulator.background(() -> trigger(created ? "fulfillments/create" : "fulfillments/update", body));
+    }
+
+    /**
+     * A level's quantity changed: {@code inventory_levels/update} goes to the topic's subscriptions,
+     * from another thread and in order, as Shopify sends it after the change (never within the call).
+     */
+    void levelChanged(SimInventoryItem.Level level) {
+        String body = "{\"inventory_item_id\":" + level.item().legacyResourceId() + ",\"location_id\":"
+                + level.location().legacyResourceId() + ",\"available\":" + level.available() + ",\"updated_at\":\""
+                + level.updatedAt() + "\",\"admin_graphql_api_id\":\"" + level.id() + "\"}";
+        for (SimWebhookSubscription subscription : webhookSubscriptions()) {
+            if (subscription.topic().equals("INVENTORY_LEVELS_UPDATE")) {
+                simulator.sendLater(WebhookMessage.of(subscription.callbackUrl(), "inventory_levels/update", domain,
+                        body.getBytes(StandardCharsets.UTF_8), simulator.clientSecret())
+                        .withApiVersion(subscription.apiVersion().handle()));
+            }
+        }
     }
 
     // --- Internals ----------------------------------------------------------------------------

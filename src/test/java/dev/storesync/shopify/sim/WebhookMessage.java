@@ -34,6 +34,11 @@ public record WebhookMessage(String url, String topic, String shopDomain, byte[]
         return new WebhookMessage(url, topic, shopDomain, body, secret, webhookId, eventId, triggeredAt, version, hmac);
     }
 
+    public WebhookMessage withUrl(String address) {
+        return new WebhookMessage(address, topic, shopDomain, body, secret, webhookId, eventId, triggeredAt, apiVersion,
+                hmac);
+    }
+
     public WebhookMessage withHmac(String header) {
         return new WebhookMessage(url, topic, shopDomain, body, secret, webhookId, eventId, triggeredAt, apiVersion,
                 header);
