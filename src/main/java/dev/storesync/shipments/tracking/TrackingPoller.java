@@ -66,7 +66,16 @@ public class TrackingPoller {
 
     /** One run: the next batch of candidates, then the alert evaluation and a refresh ping. */
     public Uni<Result> poll() {
-        return candidates().chain(candidates -> Multi.createFrom().iterable(candidates)
+        return poll(null);
+    }
+
+    /** One run over a single shop's candidates (an operator refreshing one store's tracking). */
+    public Uni<Result> pollShop(long shopId) {
+        return poll(shopId);
+    }
+
+    private Uni<Result> poll(Long shopId) {
+        return candidates(shopId).chain(candidates -> Multi.createFrom().iterable(candidates)
                 .onItem().transformToUni(this::pollOrder).merge(config.pollConcurrency())
                 .collect().asList()
                 .map(counts -> new Result(candidates.size(), counts.stream().filter(n -> n > 0).mapToInt(Integer::intValue).sum(),
@@ -78,11 +87,12 @@ public class TrackingPoller {
     }
 
     // Marks the batch polled in the same statement that picks it, so two overlapping runs share the work.
-    private Uni<List<Candidate>> candidates() {
+    private Uni<List<Candidate>> candidates(Long shopId) {
         return pool.preparedQuery("""
                 WITH picked AS (
                     SELECT o.id FROM orders o JOIN shops sh ON sh.id = o.shop_id
                     WHERE o.cancelled_at IS NULL AND sh.state = 'active' AND sh.access_token IS NOT NULL
+                      AND ($2::bigint IS NULL OR o.shop_id = $2)
                       AND (o.needs_tracking OR o.transit_since IS NOT NULL OR o.fulfillment_status IS DISTINCT FROM 'fulfilled'
                            OR EXISTS (SELECT 1 FROM order_alerts a WHERE a.order_id = o.id AND a.cleared_at IS NULL
                                                                    AND a.kind IN ('tracking_pending', 'delayed')))
@@ -95,7 +105,7 @@ public class TrackingPoller {
                 UPDATE orders o SET tracking_polled_at = now() FROM picked, shops sh
                 WHERE o.id = picked.id AND sh.id = o.shop_id
                 RETURNING o.id, o.shop_id, sh.domain, o.gid""")
-                .execute(Tuple.of(config.pollBatchSize())).map(rows -> {
+                .execute(Tuple.of(config.pollBatchSize(), shopId)).map(rows -> {
                     List<Candidate> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new Candidate(r.getLong("id"), r.getLong("shop_id"), r.getString("domain"), r.getString("gid")));

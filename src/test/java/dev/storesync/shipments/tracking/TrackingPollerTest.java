@@ -44,9 +44,9 @@ class TrackingPollerTest {
         await().atMost(WITHIN).until(() -> listed(store, order).getList("alerts.kind", String.class).contains("tracking_pending"));
 
         SimFulfillment fulfillment = order.fulfillmentOrders().get(0).fulfil("POLLED-1");
-        // Each run takes a bounded batch, orders with an open alert first; other tests' orders share the database.
+        // Each run takes a bounded batch; other tests' orders share the database, so this run is limited to the shop.
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> {
-            poller.poll().await().atMost(WITHIN);
+            poller.pollShop(store.shopId).await().atMost(WITHIN);
             return events(store, order).contains("fulfillment_created_externally");
         });
         JsonPath listed = listed(store, order);
@@ -55,7 +55,7 @@ class TrackingPollerTest {
 
         fulfillment.shipmentStatus("in_transit");
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> {
-            poller.poll().await().atMost(WITHIN);
+            poller.pollShop(store.shopId).await().atMost(WITHIN);
             return events(store, order).get(0).equals("fulfillment_updated");
         });
         assertThat(events(store, order)).containsExactly("fulfillment_updated", "fulfillment_created_externally",
