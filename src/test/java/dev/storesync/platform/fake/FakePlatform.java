@@ -53,6 +53,8 @@ public final class FakePlatform implements AutoCloseable {
     private final String token;
     private final Map<String, Order> orders = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> timedRequests = new CopyOnWriteArrayList<>();
+    private final Map<Integer, Runnable> afterOrdersPage = new ConcurrentHashMap<>();
     private final AtomicInteger requestCount = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -117,6 +119,8 @@ public final class FakePlatform implements AutoCloseable {
         faults.clear();
         latency = Duration.ZERO;
         requests.clear();
+        timedRequests.clear();
+        afterOrdersPage.clear();
         requestCount.set(0);
         maxInFlight.set(0);
     }
@@ -134,6 +138,21 @@ public final class FakePlatform implements AutoCloseable {
     /** Requests received since the last reset (paths with query), oldest first. */
     public List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** A request as received: its path with query and when it arrived. */
+    public record Request(String uri, Instant at) {
+    }
+
+    /** Requests received since the last reset with their arrival times, oldest first. */
+    public List<Request> timedRequests() {
+        return List.copyOf(timedRequests);
+    }
+
+    /** Runs {@code change} once, right after the orders page {@code page} is answered (a change during a run). */
+    public FakePlatform afterOrdersPage(int page, Runnable change) {
+        afterOrdersPage.put(page, change);
+        return this;
     }
 
     public int requestCount() {
@@ -335,6 +354,7 @@ public final class FakePlatform implements AutoCloseable {
         String uri = exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
         requests.add(uri);
+        timedRequests.add(new Request(uri, Instant.now()));
         Response response;
         try {
             response = answer(exchange);
@@ -362,7 +382,12 @@ public final class FakePlatform implements AutoCloseable {
             if (fault != null && fault.status() != 0) {
                 return fault;
             }
-            return withDelay(ordersPage(query, page), fault);
+            Response answer = withDelay(ordersPage(query, page), fault);
+            Runnable change = answer.status() == 200 ? afterOrdersPage.remove(page) : null;
+            if (change != null) {
+                change.run();
+            }
+            return answer;
         }
         if (path.startsWith("/orders/") && path.endsWith("/purchase-orders")) {
             String id = path.substring("/orders/".length(), path.length() - "/purchase-orders".length());
