@@ -80,3 +80,22 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+-- The sync watermark: where the next incremental run reads from. Kept explicitly rather than taken from the
+-- last successful run's start, so that a manual run with a later since cannot move it past a gap it did not
+-- read, and so that it is on the platform's clock (the newest updated_at read, minus an overlap).
+CREATE TABLE platform_sync_watermark (
+    singleton  BOOLEAN     PRIMARY KEY DEFAULT TRUE CHECK (singleton),
+    watermark  TIMESTAMPTZ NOT NULL,
+    run_id     BIGINT      REFERENCES platform_sync_runs (id) ON DELETE SET NULL,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+-- Where the old rule would have started the next run.
+INSERT INTO platform_sync_watermark (watermark, run_id)
+SELECT started_at, id FROM platform_sync_runs WHERE outcome = 'succeeded' ORDER BY started_at DESC LIMIT 1;
+
+ALTER TABLE platform_sync_runs
+    -- Whether this run, if it succeeds, may move the watermark (it read from the watermark or earlier).
+    ADD COLUMN advances_watermark BOOLEAN NOT NULL DEFAULT FALSE,
+    -- The newest platform updated_at this run read.
+    ADD COLUMN max_updated_at     TIMESTAMPTZ;

@@ -56,6 +56,7 @@ public final class FakePlatform implements AutoCloseable {
     private final List<Request> timedRequests = new CopyOnWriteArrayList<>();
     private final Map<Integer, Runnable> afterOrdersPage = new ConcurrentHashMap<>();
     private final AtomicInteger requestCount = new AtomicInteger();
+    private final AtomicInteger ordersRequests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
@@ -122,6 +123,7 @@ public final class FakePlatform implements AutoCloseable {
         timedRequests.clear();
         afterOrdersPage.clear();
         requestCount.set(0);
+        ordersRequests.set(0);
         maxInFlight.set(0);
     }
 
@@ -265,14 +267,12 @@ public final class FakePlatform implements AutoCloseable {
             return new Builder(endpoint, null, null, times);
         }
 
-        /** For the next {@code times} requests of this orders page. */
-        public Builder nextOnPage(int times, int page) {
-            return new Builder(Endpoint.ORDERS, page, null, times);
-        }
-
-        /** For every request of this orders page until cleared. */
-        public Builder page(int page) {
-            return new Builder(Endpoint.ORDERS, page, null, -1);
+        /**
+         * For the {@code n}-th orders request since the last reset (1-based; the client reads with a
+         * moving {@code updated_since}, so a request's number, not its page parameter, tells pages apart).
+         */
+        public Builder ordersRequest(int n) {
+            return new Builder(Endpoint.ORDERS, n, null, 1);
         }
 
         /** For every request of this order's purchase orders until cleared. */
@@ -378,7 +378,7 @@ public final class FakePlatform implements AutoCloseable {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         if (path.equals("/orders")) {
             int page = Integer.parseInt(query.getOrDefault("page", "1"));
-            Response fault = faults.match(Endpoint.ORDERS, page, null);
+            Response fault = faults.match(Endpoint.ORDERS, ordersRequests.incrementAndGet(), null);
             if (fault != null && fault.status() != 0) {
                 return fault;
             }
