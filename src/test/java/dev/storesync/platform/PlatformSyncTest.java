@@ -348,6 +348,29 @@ class PlatformSyncTest {
     }
 
     @Test
+    void anOrdersDetailShowsTheNewestHundredEventsOfEachShipment() throws SQLException {
+        platform.addOrder(n("EV"), "approved").po(n("EV") + "-1", "Acme");
+        syncAndWait(Map.of("fullResync", true));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                WITH s AS (INSERT INTO tracked_shipments (tracking_number, courier_code, po_number)
+                           VALUES (?, 'ups', ?) RETURNING id)
+                INSERT INTO tracking_events (shipment_id, event_id, occurred_at, status, status_milestone)
+                SELECT s.id, ? || g, now() - g * interval '1 minute', 'scan ' || g, 'in_transit'
+                FROM s, generate_series(1, 130) g""")) {
+            ps.setString(1, "1Z" + prefix + "EV");
+            ps.setString(2, n("EV") + "-1");
+            ps.setString(3, prefix + "-ev");
+            ps.executeUpdate();
+        }
+
+        List<String> events = order(n("EV")).getList("shipments[0].events.status", String.class);
+
+        assertThat(events).hasSize(100);
+        assertThat(events.get(0)).isEqualTo("scan 1");
+        assertThat(events.get(99)).isEqualTo("scan 100");
+    }
+
+    @Test
     void hasShipmentsStatusAndSearchFilterTheListAndTheDetailShowsShipmentsWithEvents() throws SQLException {
         platform.addOrder(n("S1"), "approved").po(n("S1") + "-1", "Acme Printing").po(n("S1") + "-2", "Bolt Bags");
         platform.addOrder(n("S2"), "approved").po(n("S2") + "-1", "Cotton Co");
