@@ -99,3 +99,9 @@ ALTER TABLE platform_sync_runs
     ADD COLUMN advances_watermark BOOLEAN NOT NULL DEFAULT FALSE,
     -- The newest platform updated_at this run read.
     ADD COLUMN max_updated_at     TIMESTAMPTZ;
+
+-- GET /platform/orders filters on excluded and sorts newest platform change first with orders never updated
+-- last; the V16 index (DESC = NULLS FIRST, no excluded) could not serve that ORDER BY. This one serves both
+-- the included and the excluded listing: equality on the leading column, then the listing's order.
+DROP INDEX platform_orders_updated;
+CREATE INDEX platform_orders_listing ON platform_orders (excluded, platform_updated_at DESC NULLS LAST, id DESC);
