@@ -47,7 +47,23 @@ public interface OutboxConfig {
     @WithDefault("10S")
     Duration requestTimeout();
 
-    /** A claimed event is claimable again after this (its replica died mid-delivery). Keep it above the timeouts. */
+    /**
+     * A claimed event is claimable again after this (its replica died mid-delivery). Renewed for each
+     * event just before it is delivered, so it must cover one event's delivery: its POSTs go to the
+     * subscribers one after another, so keep it above subscribers × {@code request-timeout}.
+     */
     @WithDefault("2M")
     Duration lease();
+
+    /** Delivered and discarded events are deleted once finished for this long. */
+    @WithDefault("7D")
+    Duration retention();
+
+    /** How often finished events past the retention are pruned (one replica per slot). */
+    @WithDefault("1H")
+    Duration pruneInterval();
+
+    /** Events deleted per statement by the pruner (it repeats until fewer are left). */
+    @WithDefault("1000")
+    int pruneBatchSize();
 }

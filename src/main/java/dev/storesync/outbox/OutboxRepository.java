@@ -38,6 +38,18 @@ public class OutboxRepository {
             FROM due WHERE e.id = due.id
             RETURNING e.id, e.event_type, e.aggregate, e.payload::text AS payload, e.created_at, e.attempts""";
 
+    private static final String RENEW = """
+            UPDATE outbox_events SET claimed_until = now() + $3 * interval '1 millisecond'
+            WHERE id = $1 AND claim_token = $2 AND state = 'running'""";
+
+    // Only what the delivery side finished: queued Shopify writes (shopify.*) belong to their writer.
+    private static final String PRUNE = """
+            DELETE FROM outbox_events WHERE id IN (
+                SELECT id FROM outbox_events
+                WHERE state IN ('delivered', 'discarded') AND finished_at < now() - $1 * interval '1 millisecond'
+                  AND event_type NOT LIKE 'shopify.%'
+                LIMIT $2)""";
+
     private static final String DELIVERED = """
             UPDATE outbox_events SET state = 'delivered', finished_at = now(), claim_token = NULL, claimed_until = NULL
             WHERE id = $1 AND claim_token = $2 AND state = 'running'""";
@@ -71,6 +83,19 @@ public class OutboxRepository {
             }
             return out;
         });
+    }
+
+    /**
+     * Renews one claimed event's lease just before it is delivered, so the lease covers one event's
+     * delivery rather than a whole batch's; false when the claim was lost (another worker has it).
+     */
+    Uni<Boolean> renew(UUID id, UUID token, Duration lease) {
+        return pool.preparedQuery(RENEW).execute(Tuple.of(id, token, lease.toMillis())).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Deletes up to {@code limit} delivered or discarded events finished longer than {@code retention} ago. */
+    Uni<Integer> prune(Duration retention, int limit) {
+        return pool.preparedQuery(PRUNE).execute(Tuple.of(retention.toMillis(), limit)).map(rows -> rows.rowCount());
     }
 
     /** False when the claim was lost meanwhile (expired and taken by another worker). */

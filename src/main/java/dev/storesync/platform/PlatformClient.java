@@ -65,7 +65,8 @@ public class PlatformClient {
         if (since != null) {
             path.append("&updated_since=").append(URLEncoder.encode(since.toString(), StandardCharsets.UTF_8));
         }
-        return get(path.toString(), body -> PlatformShapes.ordersPage(body, page), "orders page " + page);
+        return get(path.toString(), body -> PlatformShapes.ordersPage(body, page),
+                "orders page " + page + (since == null ? "" : " updated since " + since));
     }
 
     /** The purchase orders of one order (by the platform's order id). */

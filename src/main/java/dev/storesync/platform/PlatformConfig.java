@@ -50,7 +50,19 @@ public interface PlatformConfig {
     @WithDefault("183D")
     Duration initialCutoff();
 
-    /** A running run without a heartbeat (written after each page) for this long is taken for dead and abandoned. */
+    /**
+     * A running run without a heartbeat for this long is taken for dead and abandoned. The heartbeat is
+     * written after each order and each page, so the longest silence of a live run is one request with
+     * all its retries: about {@code max-attempts × (request-timeout + retry-max)} = 5 × (10 s + 30 s) =
+     * 200 s by default. Keep the lease well above that.
+     */
     @WithDefault("15M")
     Duration runLease();
+
+    /**
+     * How far before the newest {@code updated_at} a successful run read the next run starts (the
+     * watermark), so changes the platform commits late with an earlier timestamp are still read.
+     */
+    @WithDefault("5M")
+    Duration syncOverlap();
 }

@@ -21,6 +21,8 @@ public class PlatformOrderQueries {
     static final Set<String> DERIVED_STATUSES = Set.of("no_shipments", "in_transit", "partially_delivered", "delivered",
             "exception");
     static final int MAX_LIMIT = 100;
+    /** Newest tracking events shown per shipment in an order's detail, as {@code GET /platform/shipments/{id}} does. */
+    static final int EVENTS_PER_SHIPMENT = 100;
 
     private static final String ORDER_COLUMNS = """
             o.id, o.order_number, o.platform_id, o.approval, o.excluded, o.platform_created_at, o.platform_updated_at,
@@ -80,7 +82,10 @@ public class PlatformOrderQueries {
         }));
     }
 
-    /** One order with its POs, the shipments linked to them and each shipment's events (newest first); null if unknown. */
+    /**
+     * One order with its POs, the shipments linked to them and each shipment's newest
+     * {@value #EVENTS_PER_SHIPMENT} events (newest first); null if unknown.
+     */
     Uni<PlatformDtos.OrderDetail> get(String orderNumber) {
         return pool.preparedQuery("SELECT " + ORDER_COLUMNS + " FROM platform_orders o WHERE o.order_number = $1")
                 .execute(Tuple.of(orderNumber)).chain(rows -> {
@@ -107,9 +112,12 @@ public class PlatformOrderQueries {
                     return pool.preparedQuery("""
                             SELECT shipment_id, event_id, occurred_at, status, status_code, status_milestone, location,
                                    courier_code
-                            FROM tracking_events WHERE shipment_id = ANY($1)
+                            FROM (SELECT e.*, row_number() OVER (PARTITION BY shipment_id
+                                                                 ORDER BY occurred_at DESC NULLS LAST, id DESC) AS nth
+                                  FROM tracking_events e WHERE shipment_id = ANY($1)) e
+                            WHERE nth <= $2
                             ORDER BY occurred_at DESC NULLS LAST, id DESC""")
-                            .execute(Tuple.of(ids.toArray(new Long[0]))).map(events -> {
+                            .execute(Tuple.of(ids.toArray(new Long[0]), EVENTS_PER_SHIPMENT)).map(events -> {
                                 Map<Long, List<PlatformDtos.TrackingEventView>> byShipment = new LinkedHashMap<>();
                                 events.forEach(e -> byShipment.computeIfAbsent(e.getLong("shipment_id"), k -> new ArrayList<>())
                                         .add(new PlatformDtos.TrackingEventView(e.getString("event_id"),

@@ -7,16 +7,24 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Runs of the platform sync: pages of orders updated since the run's {@code since}, one page after
- * another; for each order of a page (up to {@code concurrency} at once) its POs are fetched, then
- * the order and its POs are stored together. A page that cannot be read (malformed, or failing past
- * its retries) fails the run there and nothing of it is stored; the next run starts again from the
- * last successful run, so nothing is lost. An order whose POs cannot be read is counted as an error
- * and left as it was (the run ends {@code partial}).
+ * Runs of the platform sync: orders updated since the run's {@code since}, read with a moving cursor;
+ * for each order of a page (up to {@code concurrency} at once) its POs are fetched, then the order and
+ * its POs are stored together. A page that cannot be read (malformed, or failing past its retries)
+ * fails the run there and nothing of it is stored; the watermark does not move, so the next run reads
+ * it again. An order whose POs cannot be read is counted as an error and left as it was (the run ends
+ * {@code partial}).
+ *
+ * <p>Why a cursor and not page numbers: the platform sorts oldest change first, so an order changed
+ * during a run moves to the end and shifts the next order onto a page already read. Each request
+ * therefore asks again from the {@code updated_at} of the last order read (page 1), skipping the
+ * orders at exactly that instant it already read; only a whole page sharing one instant moves on by
+ * page number.
  */
 @ApplicationScoped
 public class PlatformSync {
@@ -62,9 +70,13 @@ public class PlatformSync {
         });
     }
 
+    /** Where the next request reads from: orders updated at or after {@code since}, page {@code page}. */
+    private record Cursor(Instant since, int page, Set<String> readAtSince) {
+    }
+
     private Uni<Void> run(long runId, Instant since) {
         long started = System.nanoTime();
-        return page(runId, since, 1)
+        return page(runId, new Cursor(since, 1, Set.of()))
                 .map(ignored -> (String) null)
                 .onFailure().recoverWithItem(e -> {
                     String message = e instanceof PlatformClient.PlatformException ? e.getMessage()
@@ -75,19 +87,41 @@ public class PlatformSync {
                     return message;
                 })
                 .chain(failure -> (failure == null ? Uni.createFrom().voidItem()
-                        : runs.add(runId, new PlatformSyncRuns.Counts(0, 0, 0, 0, 1), null))
-                        .chain(() -> runs.finish(runId, failure))
+                        : runs.add(runId, new PlatformSyncRuns.Counts(0, 0, 0, 0, 1), null, null))
+                        .chain(() -> runs.finish(runId, failure, config.syncOverlap()))
                         .invoke(outcome -> Log.infof("Platform sync run %d %s in %d ms%s", runId, outcome,
                                 (System.nanoTime() - started) / 1_000_000, failure == null ? "" : ": " + failure)))
                 .replaceWithVoid();
     }
 
-    private Uni<Void> page(long runId, Instant since, int number) {
-        return client.orders(since, number).chain(page -> Multi.createFrom().iterable(page.orders())
-                .onItem().transformToUni(this::syncOrder).merge(Math.max(config.concurrency(), 1))
-                .collect().asList()
-                .chain(results -> runs.add(runId, counts(results), firstError(results)))
-                .chain(() -> page.isLast() ? Uni.createFrom().voidItem() : page(runId, since, number + 1)));
+    private Uni<Void> page(long runId, Cursor cursor) {
+        return client.orders(cursor.since(), cursor.page()).chain(page -> {
+            List<PlatformShapes.Order> fresh = page.orders().stream()
+                    .filter(o -> !(o.updatedAt() != null && o.updatedAt().equals(cursor.since())
+                            && cursor.readAtSince().contains(o.id())))
+                    .toList();
+            Instant newest = page.orders().stream().map(PlatformShapes.Order::updatedAt).filter(t -> t != null)
+                    .max(Instant::compareTo).orElse(null);
+            return Multi.createFrom().iterable(fresh)
+                    .onItem().transformToUni(order -> syncOrder(order)
+                            .call(() -> runs.beat(runId).onFailure().recoverWithNull()))
+                    .merge(Math.max(config.concurrency(), 1))
+                    .collect().asList()
+                    .chain(results -> runs.add(runId, counts(results), firstError(results), newest))
+                    .chain(() -> page.isLast() ? Uni.createFrom().voidItem() : page(runId, next(cursor, page)));
+        });
+    }
+
+    private static Cursor next(Cursor cursor, PlatformShapes.OrdersPage page) {
+        Instant last = page.orders().get(page.orders().size() - 1).updatedAt();
+        if (last == null || last.equals(cursor.since())) {
+            Set<String> read = new HashSet<>(cursor.readAtSince());
+            page.orders().forEach(o -> read.add(o.id()));
+            return new Cursor(cursor.since(), cursor.page() + 1, read);
+        }
+        Set<String> atLast = new HashSet<>();
+        page.orders().stream().filter(o -> last.equals(o.updatedAt())).forEach(o -> atLast.add(o.id()));
+        return new Cursor(last, 1, atLast);
     }
 
     private Uni<Result> syncOrder(PlatformShapes.Order order) {

@@ -39,8 +39,10 @@ public class PlatformSyncRuns {
 
     /**
      * Starts a run unless one is running (a run without heartbeat for {@code lease} is abandoned
-     * first). Its {@code since}: the one asked for; else, unless a full resync, the start of the last
-     * successful run; else now minus the initial cutoff.
+     * first). Its {@code since}: the one asked for; else, unless a full resync, the watermark; else now
+     * minus the initial cutoff. Only a run that reads from the watermark or earlier (or a full resync)
+     * may move the watermark when it succeeds: a manual run with a later {@code since} leaves a gap
+     * before it unread, and must not let the next run start past that gap.
      */
     Uni<Start> start(String trigger, Instant since, boolean fullResync, Duration lease, Duration cutoff) {
         return start(trigger, since, fullResync, lease, cutoff, 3);
@@ -54,11 +56,11 @@ public class PlatformSyncRuns {
                 WHERE outcome = 'running' AND heartbeat_at < now() - $1 * interval '1 millisecond'""")
                 .execute(Tuple.of(lease.toMillis()))
                 .chain(() -> pool.preparedQuery("""
-                        INSERT INTO platform_sync_runs (trigger, since, full_resync)
-                        SELECT $1, coalesce($2::timestamptz,
-                               CASE WHEN $3 THEN NULL
-                                    ELSE (SELECT max(started_at) FROM platform_sync_runs WHERE outcome = 'succeeded') END,
-                               now() - $4 * interval '1 millisecond'), $3
+                        INSERT INTO platform_sync_runs (trigger, since, full_resync, advances_watermark)
+                        SELECT $1, coalesce($2::timestamptz, CASE WHEN $3 THEN NULL ELSE w.watermark END,
+                               now() - $4 * interval '1 millisecond'), $3,
+                               $3 OR $2::timestamptz IS NULL OR coalesce($2::timestamptz <= w.watermark, FALSE)
+                        FROM (SELECT (SELECT watermark FROM platform_sync_watermark) AS watermark) w
                         ON CONFLICT DO NOTHING RETURNING id, since""")
                         .execute(Tuple.of(trigger, SqlTimes.timestamptz(since), fullResync, cutoff.toMillis())))
                 .chain(inserted -> {
@@ -80,24 +82,50 @@ public class PlatformSyncRuns {
                 });
     }
 
-    /** Adds a page's counts and beats the heart; the first error message is kept. */
-    Uni<Void> add(long runId, Counts c, String error) {
+    /**
+     * Adds a page's counts and beats the heart; the first error message is kept, and the newest
+     * platform {@code updated_at} read so far (the watermark's source).
+     */
+    Uni<Void> add(long runId, Counts c, String error, Instant newest) {
         return pool.preparedQuery("""
                 UPDATE platform_sync_runs SET fetched = fetched + $2, upserted = upserted + $3, unchanged = unchanged + $4,
-                       excluded = excluded + $5, errors = errors + $6, error = coalesce(error, $7), heartbeat_at = now()
+                       excluded = excluded + $5, errors = errors + $6, error = coalesce(error, $7), heartbeat_at = now(),
+                       max_updated_at = greatest(max_updated_at, $8)
                 WHERE id = $1 AND outcome = 'running'""")
                 .execute(Tuple.tuple().addLong(runId).addInteger(c.fetched()).addInteger(c.upserted())
-                        .addInteger(c.unchanged()).addInteger(c.excluded()).addInteger(c.errors()).addString(error))
+                        .addInteger(c.unchanged()).addInteger(c.excluded()).addInteger(c.errors()).addString(error)
+                        .addValue(SqlTimes.timestamptz(newest)))
                 .replaceWithVoid();
     }
 
-    /** Ends a running run: failed when {@code failure} is given, partial when orders failed, else succeeded. */
-    Uni<String> finish(long runId, String failure) {
+    /** Beats a running run's heart (after each order: one slow page must not look like a dead replica). */
+    Uni<Void> beat(long runId) {
+        return pool.preparedQuery("UPDATE platform_sync_runs SET heartbeat_at = now() WHERE id = $1 AND outcome = 'running'")
+                .execute(Tuple.of(runId)).replaceWithVoid();
+    }
+
+    /**
+     * Ends a running run: failed when {@code failure} is given, partial when orders failed, else
+     * succeeded. A successful run allowed to (see {@link #start}) moves the watermark to the newest
+     * {@code updated_at} it read minus {@code overlap}, never backwards and never past its own since
+     * when it read nothing.
+     */
+    Uni<String> finish(long runId, String failure, Duration overlap) {
         return pool.preparedQuery("""
-                UPDATE platform_sync_runs SET finished_at = now(), error = coalesce($2, error),
-                       outcome = CASE WHEN $2::text IS NOT NULL THEN 'failed' WHEN errors > 0 THEN 'partial' ELSE 'succeeded' END
-                WHERE id = $1 AND outcome = 'running' RETURNING outcome""")
-                .execute(Tuple.of(runId, failure))
+                WITH r AS (
+                    UPDATE platform_sync_runs SET finished_at = now(), error = coalesce($2, error),
+                           outcome = CASE WHEN $2::text IS NOT NULL THEN 'failed' WHEN errors > 0 THEN 'partial' ELSE 'succeeded' END
+                    WHERE id = $1 AND outcome = 'running'
+                    RETURNING outcome, since, advances_watermark, max_updated_at),
+                w AS (
+                    INSERT INTO platform_sync_watermark (watermark, run_id)
+                    SELECT greatest(r.since, r.max_updated_at - $3 * interval '1 millisecond'), $1 FROM r
+                    WHERE r.outcome = 'succeeded' AND r.advances_watermark
+                    ON CONFLICT (singleton) DO UPDATE
+                        SET watermark = greatest(platform_sync_watermark.watermark, EXCLUDED.watermark),
+                            run_id = EXCLUDED.run_id, updated_at = now())
+                SELECT outcome FROM r""")
+                .execute(Tuple.of(runId, failure, overlap.toMillis()))
                 .map(rows -> rows.rowCount() == 0 ? "abandoned" : rows.iterator().next().getString("outcome"));
     }
 

@@ -6,6 +6,7 @@ import static dev.storesync.carriers.Ship24Webhooks.tracking;
 import static dev.storesync.testing.Api.as;
 import static dev.storesync.testing.Api.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -15,8 +16,14 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +36,9 @@ class PlatformShipmentLinkTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    Pool pool;
 
     private PlatformRows platform;
 
@@ -236,6 +246,35 @@ class PlatformShipmentLinkTest {
         asAdmin().get("/platform/shipments/orphans?limit=0").then().statusCode(422).body("errors[0].field", equalTo("limit"));
         asAdmin().get("/platform/shipments/orphans?limit=201").then().statusCode(422);
         asAdmin().get("/platform/shipments/orphans?offset=-1").then().statusCode(422).body("errors[0].field", equalTo("offset"));
+    }
+
+    @Test
+    void shouldLinkAShipmentAndItsPoThatArriveInConcurrentTransactions() throws Exception {
+        String orderNumber = PlatformRows.orderNumber();
+        long orderId = platform.insertOrder(orderNumber);
+        String po = PlatformRows.poNumber();
+        String tn = Ship24Webhooks.trackingNumber();
+        try (Connection poTx = dataSource.getConnection()) {
+            poTx.setAutoCommit(false);
+            try (PreparedStatement s = poTx.prepareStatement(
+                    "INSERT INTO purchase_orders (po_number, order_id, platform_id, supplier_name) VALUES (?, ?, ?, 'Acme Pens')")) {
+                s.setString(1, po);
+                s.setLong(2, orderId);
+                s.setString(3, "po-" + po);
+                s.executeUpdate();
+            }
+            // The shipment arrives while the PO's transaction is still open.
+            CompletableFuture<?> shipment = pool.preparedQuery(
+                    "INSERT INTO tracked_shipments (tracking_number, raw_reference, po_number) VALUES ($1, $2, $2)")
+                    .execute(Tuple.of(tn, po)).subscribeAsCompletionStage();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> shipment.isDone() || platform.count("pg_stat_activity",
+                            "wait_event_type = 'Lock' AND query LIKE ?", "%INSERT INTO tracked_shipments%") > 0);
+            poTx.commit();
+            shipment.get();
+        }
+        assertThat(shipment(tn).getString("linkedPoNumber")).isEqualTo(po);
+        assertThat(platform.stats(orderId)).containsEntry("total", 1).containsEntry("derivedStatus", "in_transit");
     }
 
     private static JsonPath shipment(String trackingNumber) {

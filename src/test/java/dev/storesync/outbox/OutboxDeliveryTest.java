@@ -38,6 +38,9 @@ class OutboxDeliveryTest {
     FakePlatform platform;
 
     @Inject
+    OutboxPruner pruner;
+
+    @Inject
     AgroalDataSource dataSource;
 
     @Test
@@ -140,6 +143,39 @@ class OutboxDeliveryTest {
         await().atMost(WITHIN).until(() -> "delivered".equals(row(event).get("state")));
         assertThat(receiver.deliveries(write.toString())).isEmpty();
         assertThat(row(write)).containsEntry("state", "pending").containsEntry("attempts", "0");
+    }
+
+    @Test
+    void finishedEventsPastTheRetentionArePrunedAndNewerOnesKept() throws Exception {
+        UUID oldDelivered = UUID.randomUUID();
+        UUID oldDiscarded = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO outbox_events (id, event_type, aggregate, payload, state, attempts, finished_at)
+                VALUES (?, 'test.pruned', 'a', '{}'::jsonb, 'delivered', 1, now() - interval '8 days'),
+                       (?, 'test.pruned', 'a', '{}'::jsonb, 'discarded', 4, now() - interval '8 days'),
+                       (?, 'test.pruned', 'a', '{}'::jsonb, 'delivered', 1, now() - interval '6 days')""")) {
+            ps.setObject(1, oldDelivered);
+            ps.setObject(2, oldDiscarded);
+            ps.setObject(3, recent);
+            ps.executeUpdate();
+        }
+
+        pruner.prune().await().atMost(Duration.ofSeconds(10));
+
+        assertThat(exists(oldDelivered)).isFalse();
+        assertThat(exists(oldDiscarded)).isFalse();
+        assertThat(row(recent)).containsEntry("state", "delivered");
+    }
+
+    private boolean exists(UUID id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM outbox_events WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private void insertEvent(UUID id, String type, String aggregate) throws SQLException {

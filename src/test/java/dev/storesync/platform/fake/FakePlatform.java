@@ -53,7 +53,10 @@ public final class FakePlatform implements AutoCloseable {
     private final String token;
     private final Map<String, Order> orders = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> timedRequests = new CopyOnWriteArrayList<>();
+    private final Map<Integer, Runnable> afterOrdersPage = new ConcurrentHashMap<>();
     private final AtomicInteger requestCount = new AtomicInteger();
+    private final AtomicInteger ordersRequests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
@@ -117,7 +120,10 @@ public final class FakePlatform implements AutoCloseable {
         faults.clear();
         latency = Duration.ZERO;
         requests.clear();
+        timedRequests.clear();
+        afterOrdersPage.clear();
         requestCount.set(0);
+        ordersRequests.set(0);
         maxInFlight.set(0);
     }
 
@@ -134,6 +140,21 @@ public final class FakePlatform implements AutoCloseable {
     /** Requests received since the last reset (paths with query), oldest first. */
     public List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** A request as received: its path with query and when it arrived. */
+    public record Request(String uri, Instant at) {
+    }
+
+    /** Requests received since the last reset with their arrival times, oldest first. */
+    public List<Request> timedRequests() {
+        return List.copyOf(timedRequests);
+    }
+
+    /** Runs {@code change} once, right after the orders page {@code page} is answered (a change during a run). */
+    public FakePlatform afterOrdersPage(int page, Runnable change) {
+        afterOrdersPage.put(page, change);
+        return this;
     }
 
     public int requestCount() {
@@ -246,14 +267,12 @@ public final class FakePlatform implements AutoCloseable {
             return new Builder(endpoint, null, null, times);
         }
 
-        /** For the next {@code times} requests of this orders page. */
-        public Builder nextOnPage(int times, int page) {
-            return new Builder(Endpoint.ORDERS, page, null, times);
-        }
-
-        /** For every request of this orders page until cleared. */
-        public Builder page(int page) {
-            return new Builder(Endpoint.ORDERS, page, null, -1);
+        /**
+         * For the {@code n}-th orders request since the last reset (1-based; the client reads with a
+         * moving {@code updated_since}, so a request's number, not its page parameter, tells pages apart).
+         */
+        public Builder ordersRequest(int n) {
+            return new Builder(Endpoint.ORDERS, n, null, 1);
         }
 
         /** For every request of this order's purchase orders until cleared. */
@@ -335,6 +354,7 @@ public final class FakePlatform implements AutoCloseable {
         String uri = exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
         requests.add(uri);
+        timedRequests.add(new Request(uri, Instant.now()));
         Response response;
         try {
             response = answer(exchange);
@@ -358,11 +378,16 @@ public final class FakePlatform implements AutoCloseable {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         if (path.equals("/orders")) {
             int page = Integer.parseInt(query.getOrDefault("page", "1"));
-            Response fault = faults.match(Endpoint.ORDERS, page, null);
+            Response fault = faults.match(Endpoint.ORDERS, ordersRequests.incrementAndGet(), null);
             if (fault != null && fault.status() != 0) {
                 return fault;
             }
-            return withDelay(ordersPage(query, page), fault);
+            Response answer = withDelay(ordersPage(query, page), fault);
+            Runnable change = answer.status() == 200 ? afterOrdersPage.remove(page) : null;
+            if (change != null) {
+                change.run();
+            }
+            return answer;
         }
         if (path.startsWith("/orders/") && path.endsWith("/purchase-orders")) {
             String id = path.substring("/orders/".length(), path.length() - "/purchase-orders".length());
