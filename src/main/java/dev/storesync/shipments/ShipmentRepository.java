@@ -491,12 +491,20 @@ public class ShipmentRepository {
      * Records a carrier's status (Ship24 statusMilestone and statusCode) and the time of the event it
      * comes from on every shipped shipment with this tracking number, compared without case, spaces
      * or dashes; an event older than the one on record changes nothing. Runs in the caller's
-     * transaction; returns how many shipments changed. The order's facts (V10) do not read these
-     * columns, so no order is locked.
+     * transaction; returns how many shipments changed. The order's facts read these columns
+     * (V22: the delayed tab and alerts follow the carrier's scans).
      */
     public Uni<Integer> recordCarrierStatus(SqlClient c, String trackingNumber, String status, String statusCode,
             Instant eventAt) {
+        // The update refreshes the orders' facts (trigger): lock those orders first, in id order, as
+        // every other write path does (order, then its shipments), so the two never deadlock.
         return c.preparedQuery("""
+                SELECT o.id FROM orders o
+                WHERE o.id IN (SELECT s.order_id FROM shipments s
+                               WHERE upper(regexp_replace(s.tracking_number, '[^[:alnum:]]', '', 'g'))
+                                     = upper(regexp_replace($1, '[^[:alnum:]]', '', 'g')) AND s.status = 'shipped')
+                ORDER BY o.id FOR NO KEY UPDATE""").execute(Tuple.of(trackingNumber))
+                .chain(() -> c.preparedQuery("""
                 UPDATE shipments SET carrier_status = $2, carrier_status_code = $3, carrier_last_event_at = $4
                 WHERE upper(regexp_replace(tracking_number, '[^[:alnum:]]', '', 'g'))
                       = upper(regexp_replace($1, '[^[:alnum:]]', '', 'g'))
@@ -505,7 +513,7 @@ public class ShipmentRepository {
                            ELSE carrier_last_event_at IS NULL OR carrier_last_event_at <= $4::timestamptz END
                   AND (carrier_status, carrier_status_code, carrier_last_event_at) IS DISTINCT FROM ($2, $3, $4::timestamptz)""")
                 .execute(Tuple.tuple().addString(trackingNumber).addValue(status).addValue(statusCode)
-                        .addValue(eventAt == null ? null : OffsetDateTime.ofInstant(eventAt, ZoneOffset.UTC)))
+                        .addValue(eventAt == null ? null : OffsetDateTime.ofInstant(eventAt, ZoneOffset.UTC))))
                 .map(rows -> rows.rowCount());
     }
 
