@@ -259,7 +259,8 @@ public class OrderListQueries {
         if (q.priority() != null) {
             conditions.add(switch (q.priority()) {
                 case "urgent" -> sql.urgent();
-                case "high" -> sql.notUrgent() + " AND (" + sql.trackingPending() + " OR " + sql.delayed() + ")";
+                case "high" -> sql.notUrgent() + " AND (" + sql.trackingPending() + " OR " + sql.delayed() + " OR "
+                        + sql.awaitingRefund() + ")";
                 default -> sql.notUrgent() + " AND " + sql.notHigh();
             });
         }
@@ -278,7 +279,7 @@ public class OrderListQueries {
 
     private String priority(Sql sql) {
         return "CASE WHEN " + sql.urgent() + " THEN 'urgent' WHEN " + sql.trackingPending() + " OR " + sql.delayed()
-                + " THEN 'high' ELSE 'normal' END";
+                + " OR " + sql.awaitingRefund() + " THEN 'high' ELSE 'normal' END";
     }
 
     /**
@@ -345,9 +346,14 @@ public class OrderListQueries {
             return "(NOT o.sync_failed AND (o.transit_since IS NULL OR o.transit_since >= " + urgentCutoff() + "))";
         }
 
+        String awaitingRefund() {
+            return "(o.return_state = 'awaiting_refund')";
+        }
+
         String notHigh() {
             return "((NOT o.needs_tracking OR o.shopify_created_at IS NULL OR o.shopify_created_at >= " + trackingCutoff()
-                    + ") AND (o.transit_since IS NULL OR o.transit_since >= " + delayedCutoff() + "))";
+                    + ") AND (o.transit_since IS NULL OR o.transit_since >= " + delayedCutoff() + ")"
+                    + " AND o.return_state IS DISTINCT FROM 'awaiting_refund')";
         }
     }
 }

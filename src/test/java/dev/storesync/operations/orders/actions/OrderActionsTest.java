@@ -332,6 +332,11 @@ class OrderActionsTest {
             if (step[1].equals("inspection")) {
                 assertThat(list(Map.of("tab", "returns")).extract().jsonPath().getList("orders.id")).contains(a.id());
             }
+            // A return awaiting its refund makes the order high priority (a new order, nothing else pending).
+            String priority = step[1].equals("awaiting_refund") ? "high" : "normal";
+            assertThat(list(Map.of("priority", priority)).extract().jsonPath().getList("orders.id")).contains(a.id());
+            assertThat(list(Map.of("priority", priority.equals("high") ? "normal" : "high")).extract().jsonPath()
+                    .getList("orders.id")).doesNotContain(a.id());
         }
         // Repeating the last action is answered as done and changes nothing.
         assertThat(returns(a, "complete").statusCode(200).extract().jsonPath().getString("message"))
