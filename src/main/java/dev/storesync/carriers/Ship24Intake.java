@@ -1,8 +1,6 @@
 package dev.storesync.carriers;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.storesync.kernel.Problem;
 import dev.storesync.kernel.ProblemException;
@@ -14,10 +12,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -74,7 +68,7 @@ public class Ship24Intake {
             throw new ProblemException(Problem.of(401, "webhook-unauthorized", "Unauthorized",
                     "The Authorization header must carry the Ship24 webhook secret as a Bearer token."));
         }
-        String payload = WebhookIntakeService.withoutNul(jsonObject(raw));
+        String payload = WebhookIntakeService.storableJsonObject(json, raw);
         String deliveryId = "ship24-" + HexFormat.of().formatHex(sha256(raw));
         return inbox.insertUnscoped(deliveryId, SOURCE, TOPIC, payload, webhooks.dispatcher().maxAttempts())
                 .map(id -> {
@@ -95,29 +89,6 @@ public class Ship24Intake {
         }
         byte[] presented = header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(secretDigest, sha256(presented));
-    }
-
-    /** The body as text, when it is UTF-8 holding exactly one JSON object. */
-    private String jsonObject(byte[] raw) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
-            throw ProblemException.badRequest("The webhook body is not UTF-8.");
-        }
-        try (JsonParser parser = json.createParser(raw)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw ProblemException.badRequest("The webhook body must be a JSON object.");
-            }
-            parser.skipChildren();
-            if (parser.nextToken() != null) {
-                throw ProblemException.badRequest("The webhook body has content after its JSON object.");
-            }
-        } catch (IOException e) {
-            throw ProblemException.badRequest("The webhook body is not valid JSON.");
-        }
-        return text;
     }
 
     private static byte[] sha256(byte[] bytes) {

@@ -86,7 +86,7 @@ public class WebhookIntakeService {
             Log.debugf("Webhook %s (%s from %s) rejected: bad or missing signature", webhookId, topic, shopDomain);
             throw unauthorized("The X-Shopify-Hmac-Sha256 signature is missing or does not match the body.");
         }
-        String payload = jsonObject(raw);
+        String payload = storableJsonObject(json, raw);
         InboxRepository.NewDelivery delivery = new InboxRepository.NewDelivery(webhookId, shopDomain, topic,
                 optional(headers.eventId()), instant(headers.triggeredAt()), optional(headers.apiVersion()),
                 optional(headers.subscriptionName()), payload);
@@ -122,8 +122,11 @@ public class WebhookIntakeService {
         return new Receipt(d.webhookId(), false);
     }
 
-    /** The body as text, when it is UTF-8 holding exactly one JSON object. */
-    private String jsonObject(byte[] raw) {
+    /**
+     * The body as text to store in a JSONB column, when it is UTF-8 holding exactly one JSON object
+     * (400 otherwise); shared by every webhook intake (Shopify's, Ship24's).
+     */
+    public static String storableJsonObject(JsonFactory json, byte[] raw) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
