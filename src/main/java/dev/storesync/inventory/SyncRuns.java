@@ -4,6 +4,7 @@ import dev.storesync.kernel.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -111,16 +112,7 @@ public class SyncRuns {
                 .execute(Tuple.tuple().addLong(runId).addLong(o.partnerId()).addString(o.status())
                         .addInteger(o.checked()).addInteger(o.changed()).addInteger(o.unchanged())
                         .addInteger(o.failures().size()).addLong(o.durationMs()).addString(o.error()))
-                .chain(() -> {
-                    if (o.failures().isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    List<Tuple> items = o.failures().stream().map(f -> Tuple.of(runId, o.partnerId(), f.mappingId(),
-                            f.reason(), f.shopifyError())).toList();
-                    return c.preparedQuery("""
-                            INSERT INTO inventory_sync_failed_items (run_id, partner_id, mapping_id, reason, shopify_error)
-                            VALUES ($1, $2, $3, $4, $5)""").executeBatch(items).replaceWithVoid();
-                })
+                .chain(() -> recordFailedItems(c, runId, o))
                 .chain(() -> partners.recordStatus(c, o.partnerId(), o.status(), o.error(), o.failures().size()))
                 .chain(() -> c.preparedQuery("""
                         UPDATE inventory_sync_runs SET heartbeat_at = now(), partners_done = partners_done + 1,
@@ -163,16 +155,7 @@ public class SyncRuns {
                     .execute(Tuple.tuple().addLong(runId).addLong(o.partnerId()).addString(o.status())
                             .addInteger(o.checked()).addInteger(o.changed()).addInteger(o.unchanged())
                             .addInteger(o.failures().size()).addLong(o.durationMs()).addString(o.error()))
-                    .chain(() -> {
-                        if (o.failures().isEmpty()) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        List<Tuple> items = o.failures().stream().map(f -> Tuple.of(runId, o.partnerId(), f.mappingId(),
-                                f.reason(), f.shopifyError())).toList();
-                        return c.preparedQuery("""
-                                INSERT INTO inventory_sync_failed_items (run_id, partner_id, mapping_id, reason, shopify_error)
-                                VALUES ($1, $2, $3, $4, $5)""").executeBatch(items).replaceWithVoid();
-                    })
+                    .chain(() -> recordFailedItems(c, runId, o))
                     .replaceWith(runId);
         }));
     }
@@ -266,5 +249,17 @@ public class SyncRuns {
         return new InventoryDtos.RunSummary(r.getLong("id"), r.getString("trigger"), r.getLong("partner_id"),
                 r.getString("outcome"), r.getOffsetDateTime("started_at").toInstant(),
                 finished == null ? null : finished.toInstant(), r.getString("error"));
+    }
+
+    /** The partner's failed items of the run, each with its mapping, reason and Shopify's error. */
+    private static Uni<Void> recordFailedItems(SqlClient c, long runId, InventorySweep.PartnerOutcome o) {
+        if (o.failures().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> items = o.failures().stream().map(f -> Tuple.of(runId, o.partnerId(), f.mappingId(),
+                f.reason(), f.shopifyError())).toList();
+        return c.preparedQuery("""
+                INSERT INTO inventory_sync_failed_items (run_id, partner_id, mapping_id, reason, shopify_error)
+                VALUES ($1, $2, $3, $4, $5)""").executeBatch(items).replaceWithVoid();
     }
 }
